@@ -1,0 +1,198 @@
+/**
+ * One diagnostic shape for the lexer, the parser and the checker, and one catalogue of their
+ * messages in Chinese and English. Tests and quick fixes match the stable `code`; the wording
+ * lives here only.
+ */
+import type { Span } from "./ast.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** Stable code, e.g. `N001`; see `CATALOGUE`. */
+  readonly code: string;
+  /** The message in Simplified Chinese. */
+  readonly message: string;
+  /** The same message in English. */
+  readonly messageEn: string;
+  readonly span: Span;
+  /** Machine-readable facts for quick fixes (e.g. `{ reachable: "13", weight: "12" }`). */
+  readonly data?: Readonly<Record<string, string>>;
+}
+
+type Args = Record<string, string | number>;
+interface Entry { severity: Severity; zh: (a: Args) => string; en: (a: Args) => string }
+
+const e = (zh: Entry["zh"], en: Entry["en"]): Entry => ({ severity: "error", zh, en });
+const w = (zh: Entry["zh"], en: Entry["en"]): Entry => ({ severity: "warning", zh, en });
+
+/** Every diagnostic the language reports, by code. docs/language.md lists them. */
+export const CATALOGUE = {
+  // Lexer
+  L001: e((a) => `无法识别的字符 '${a.text}'`, (a) => `unrecognised character '${a.text}'`),
+  L002: e(() => `字符串缺少结尾的引号 "`, () => `string is missing its closing quote "`),
+  // Parser (P001–P004 are worded in parser.ts, where the expected tokens are known)
+  P005: e(
+    (a) => `嵌套过深（超过 ${a.limit} 层），此处以后的内容未读取`,
+    (a) => `nesting deeper than ${a.limit} levels; the rest of the file was not read`,
+  ),
+  P006: e((a) => `数字 ${a.text} 小数位过多（最多 ${a.places} 位）`, (a) => `number ${a.text} has more than ${a.places} decimal places`),
+  P007: e((a) => `日期 ${a.text} 不存在`, (a) => `date ${a.text} does not exist`),
+  P008: e((a) => `序号 ${a.text} 应为正整数或 ①–⑳`, (a) => `number ${a.text} must be a positive whole number or ①–⑳`),
+  P009: e((a) => `未知的字符串转义 ${a.text}`, (a) => `unknown escape ${a.text} in string`),
+  // Names
+  N001: e((a) => `未定义的名称 ${a.name}`, (a) => `unknown name ${a.name}`),
+  N002: e((a) => `名称 ${a.name} 已在第 ${a.line} 行定义`, (a) => `${a.name} is already defined on line ${a.line}`),
+  N003: w((a) => `输入项 ${a.name} 未被任何规则使用`, (a) => `input ${a.name} is not used by any rule`),
+  N004: e((a) => `未定义的类型 ${a.name}`, (a) => `unknown type ${a.name}`),
+  N005: e((a) => `${a.name} 不是枚举 ${a.enum} 的值`, (a) => `${a.name} is not a value of enum ${a.enum}`),
+  N006: e((a) => `${a.name} 不是列表，不能用于 ${a.what}`, (a) => `${a.name} is not a list and cannot be used with ${a.what}`),
+  N007: e((a) => `${a.name} 不是查分表`, (a) => `${a.name} is not a table`),
+  N008: w((a) => `枚举 ${a.name} 未被使用`, (a) => `enum ${a.name} is not used`),
+  // Types
+  T001: e((a) => `此处应为${a.expected}，实为${a.found}`, (a) => `expected ${a.expectedEn} but found ${a.foundEn}`),
+  T002: e(
+    (a) => `不能比较${a.left}与${a.right}`,
+    (a) => `cannot compare ${a.leftEn} with ${a.rightEn}`,
+  ),
+  T003: e((a) => `${a.fn} 需要 ${a.expected} 个参数，实有 ${a.found} 个`, (a) => `${a.fn} takes ${a.expected} arguments, found ${a.found}`),
+  T004: e((a) => `查分表 ${a.table} 有 ${a.expected} 个键，此处给了 ${a.found} 个`, (a) => `table ${a.table} has ${a.expected} keys, ${a.found} given`),
+  T005: e(() => `时长只能与日期相加减`, () => `a duration can only be added to or subtracted from a date`),
+  T006: e((a) => `${a.name} 是可选输入，比较前请用 present(${a.name}) 判断`, (a) => `${a.name} is optional; guard it with present(${a.name})`),
+  // Structure and points
+  S001: e((a) => `${a.what}序号 ${a.number} 重复（第 ${a.line} 行已有）`, (a) => `duplicate ${a.whatEn} number ${a.number} (already on line ${a.line})`),
+  S002: e((a) => `部分 ${a.id} 重复（第 ${a.line} 行已有）`, (a) => `duplicate section ${a.id} (already on line ${a.line})`),
+  S003: e(() => `缺少规则集头部 ruleset "…" { year … total … }`, () => `missing ruleset header ruleset "…" { year … total … }`),
+  S004: e((a) => `规则集头部重复（第 ${a.line} 行已有）`, (a) => `duplicate ruleset header (already on line ${a.line})`),
+  S005: e((a) => `规则集头部缺少 ${a.clause}`, (a) => `ruleset header is missing ${a.clause}`),
+  S006: e(
+    (a) => `各部分满分合计 ${a.sum} 分，与总分 ${a.total} 分不符`,
+    (a) => `section weights add up to ${a.sum}, not the total of ${a.total}`,
+  ),
+  S007: e(
+    (a) => `第${a.id}部分可得 ${a.reachable} 分，满分 ${a.weight} 分`,
+    (a) => `section ${a.id} can reach ${a.reachable} points but its weight is ${a.weight}`,
+  ),
+  S008: w(
+    (a) => `第${a.id}部分最多只能得 ${a.reachable} 分，达不到满分 ${a.weight} 分`,
+    (a) => `section ${a.id} can reach only ${a.reachable} of its weight ${a.weight}`,
+  ),
+  S009: e(
+    (a) => `第 ${a.id} 项可得 ${a.reachable} 分，超过其分值 ${a.points} 分`,
+    (a) => `item ${a.id} can reach ${a.reachable} points, more than its ${a.points}`,
+  ),
+  S010: w(
+    (a) => `第 ${a.id} 项最多只能得 ${a.reachable} 分，达不到其分值 ${a.points} 分`,
+    (a) => `item ${a.id} can reach only ${a.reachable} of its ${a.points} points`,
+  ),
+  S011: w(
+    (a) => `封顶 ${a.cap} 分不起作用：此项最多只能得 ${a.reachable} 分`,
+    (a) => `cap ${a.cap} never applies: the item can reach only ${a.reachable}`,
+  ),
+  S012: e((a) => `第 ${a.id} 项可能得负分（最低 ${a.min} 分）`, (a) => `item ${a.id} can score below zero (as low as ${a.min})`),
+  S013: e((a) => `专家评分项 ${a.id} 须写明分值 points`, (a) => `judged item ${a.id} needs its points`),
+  S014: e((a) => `第 ${a.id} 项缺少计分方式`, (a) => `item ${a.id} has no scoring form`),
+  S015: e((a) => `部分 ${a.id} 缺少满分 weight`, (a) => `section ${a.id} has no weight`),
+  S016: w((a) => `取最高分的第 ${a.n} 个分支不会被取到：前面的分支分数更高且条件相同`, (a) => `branch ${a.n} of highest can never be taken`),
+  S017: e((a) => `${a.what}不能为负数`, (a) => `${a.whatEn} cannot be negative`),
+  S018: e((a) => `有效期起 ${a.from} 晚于止 ${a.to}`, (a) => `period starts ${a.from} after it ends ${a.to}`),
+  S019: e((a) => `application date 须为日期型输入，${a.name} 是${a.found}`, (a) => `application date must be a date input; ${a.name} is ${a.foundEn}`),
+  // Tables
+  E001: e(
+    (a) => `查分表 ${a.table} 缺少 ${a.enum} 的值 ${a.member}`,
+    (a) => `table ${a.table} has no entry for ${a.member} of ${a.enum}`,
+  ),
+  E002: e((a) => `此行有 ${a.found} 个分值，应有 ${a.expected} 个（每列一个）`, (a) => `row has ${a.found} values, expected ${a.expected} (one per column)`),
+  E003: e((a) => `查分表的键 ${a.name} 须为枚举类型`, (a) => `table key ${a.name} must be an enum`),
+  E004: e((a) => `${a.member} 在查分表中重复`, (a) => `${a.member} appears twice in the table`),
+  E005: e((a) => `查分表最多两个键，此处有 ${a.found} 个`, (a) => `a table has at most two keys, found ${a.found}`),
+  E006: e(() => `双键查分表须有 columns 行`, () => `a two-key table needs a columns line`),
+  // Tiers
+  R001: e(
+    (a) => `分档重叠：门槛 ${a.threshold} 已在第 ${a.line} 行使用`,
+    (a) => `tiers overlap: threshold ${a.threshold} is already used on line ${a.line}`,
+  ),
+  R002: w(
+    (a) => `分档不单调：门槛 ${a.high} 得 ${a.highPoints} 分，低于门槛 ${a.low} 的 ${a.lowPoints} 分`,
+    (a) => `tiers are not monotone: threshold ${a.high} gives ${a.highPoints}, less than ${a.lowPoints} at ${a.low}`,
+  ),
+  // Grades
+  G001: e((a) => `及格分 ${a.pass} 不在 0 至总分 ${a.total} 之间`, (a) => `pass mark ${a.pass} is outside 0 to the total ${a.total}`),
+  G002: e((a) => `等级 ${a.name} 重复（第 ${a.line} 行已有）`, (a) => `duplicate grade ${a.name} (already on line ${a.line})`),
+  G003: e(() => `名额须为正整数`, () => `a quota must be a positive whole number`),
+  G004: w((a) => `等级 ${a.name} 没有及格分 pass`, (a) => `grade ${a.name} has no pass mark`),
+  G005: w(
+    (a) => `等级 ${a.name} 的及格分 ${a.pass} 低于较低等级 ${a.lower} 的 ${a.lowerPass}`,
+    (a) => `grade ${a.name} passes at ${a.pass}, below the lower grade ${a.lower} at ${a.lowerPass}`,
+  ),
+  G006: e(() => `申报期须在 application date 声明后使用`, () => `a window needs the ruleset's application date`),
+  // Experts
+  X001: e((a) => `取整步长 ${a.step} 须大于 0`, (a) => `rounding step ${a.step} must be greater than 0`),
+  X002: e(() => `experts 只能声明一次`, () => `experts can be declared only once`),
+  X003: e(() => `有专家评分项时须声明 experts { combine … }`, () => `judged items need an experts { combine … } declaration`),
+  // Inputs
+  I001: e((a) => `最小值 ${a.min} 大于最大值 ${a.max}`, (a) => `min ${a.min} is greater than max ${a.max}`),
+  I002: e((a) => `${a.option} 只适用于数值类型`, (a) => `${a.option} applies only to numeric types`),
+  I003: e((a) => `${a.name} 是记录类型，只能用于 list of`, (a) => `${a.name} is a record; use it as list of ${a.name}`),
+  I004: e((a) => `${a.name} 不是枚举，不能用于 set of`, (a) => `${a.name} is not an enum; set of needs an enum`),
+  I005: e((a) => `${a.name} 不是记录类型，不能用于 list of`, (a) => `${a.name} is not a record; list of needs a record`),
+  // Limits
+  M001: w((a) => `诊断过多，其余 ${a.count} 条未列出`, (a) => `too many diagnostics; ${a.count} more not shown`),
+  M002: e((a) => `规则文件过大（${a.size} 字符，上限 ${a.limit}）`, (a) => `rule file too large (${a.size} characters, limit ${a.limit})`),
+} satisfies Record<string, Entry>;
+
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+/** Builds a diagnostic from the catalogue. */
+export function diagnostic(code: DiagnosticCode, span: Span, args: Args = {}, data?: Record<string, string>): Diagnostic {
+  const entry: Entry = CATALOGUE[code];
+  return {
+    severity: entry.severity,
+    code,
+    message: entry.zh(args),
+    messageEn: entry.en(args),
+    span,
+    ...(data ? { data } : {}),
+  };
+}
+
+/** The most diagnostics a file reports; past it one M001 says how many were left out. */
+export const MAX_DIAGNOSTICS = 100;
+
+/** Sorts by position and caps the list at `MAX_DIAGNOSTICS`. */
+export function finishDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const sorted = [...list].sort((a, b) => a.span.start.offset - b.span.start.offset || a.code.localeCompare(b.code));
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  const kept = sorted.slice(0, MAX_DIAGNOSTICS);
+  kept.push(diagnostic("M001", sorted[MAX_DIAGNOSTICS]!.span, { count: sorted.length - MAX_DIAGNOSTICS }));
+  return kept;
+}
+
+/** Renders a diagnostic as the CLI shows it: `file:line:col: error E001 message` and a caret line. */
+export function renderDiagnostic(d: Diagnostic, source: string, file = "<input>", lang: "zh" | "en" | "both" = "both"): string {
+  const { line, column } = d.span.start;
+  const text = lang === "zh" ? d.message : lang === "en" ? d.messageEn : `${d.message}\n  ${d.messageEn}`;
+  const lines = source.split(/\r?\n/);
+  const srcLine = lines[line - 1] ?? "";
+  const sameLine = d.span.end.line === line;
+  const width = Math.max(1, sameLine ? d.span.end.column - column : srcLine.length - column + 1);
+  const gutter = String(line).length;
+  const caretPad = displayWidth(srcLine.slice(0, column - 1));
+  const caretWidth = Math.max(1, displayWidth(srcLine.slice(column - 1, column - 1 + width)));
+  return [
+    `${file}:${line}:${column}: ${d.severity} ${d.code}: ${text}`,
+    `${" ".repeat(gutter)} |`,
+    `${line} | ${srcLine}`,
+    `${" ".repeat(gutter)} | ${" ".repeat(caretPad)}${"^".repeat(caretWidth)}`,
+  ].join("\n");
+}
+
+/** Terminal columns of a string: CJK and fullwidth characters take two. */
+export function displayWidth(s: string): number {
+  let width = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    width += c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd)) ? 2 : 1;
+  }
+  return width;
+}

@@ -1,0 +1,17 @@
+/** The quality-credit rules language: parse, check, format, and the editor's language services. */
+export type * from "./ast.js";
+export { parse, MAX_NESTING, MAX_EXPRESSION_DEPTH, MAX_SOURCE_LENGTH, type ParseResult } from "./parse.js";
+export {
+  CATALOGUE,
+  diagnostic,
+  renderDiagnostic,
+  displayWidth,
+  MAX_DIAGNOSTICS,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Severity,
+} from "./diagnostics.js";
+export * as decimal from "./decimal.js";
+export type { Dec } from "./decimal.js";
+export { isValidDate, normaliseDecimal } from "./decimal-text.js";
+export { keywordWords } from "./tokens.js";

@@ -1,0 +1,811 @@
+/**
+ * `parse(text)`: lexes, parses with recovery and builds the typed AST. Never throws; every
+ * problem comes back as a diagnostic.
+ */
+import type { CstNode, IToken, CstElement, ILexingError, IRecognitionException } from "chevrotain";
+import type * as A from "./ast.js";
+import { diagnostic, finishDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { ruleParser } from "./parser.js";
+import * as T from "./tokens.js";
+import { normaliseDecimal, MAX_DECIMAL_PLACES, isValidDate } from "./decimal-text.js";
+
+/** Brackets and prefix operators deeper than this get diagnostic P005 instead of a stack overflow. */
+export const MAX_NESTING = 64;
+/** An expression tree deeper than this (e.g. a chain of 500 `+`) is refused with P005. */
+export const MAX_EXPRESSION_DEPTH = 256;
+/** The largest rule file read, in UTF-16 code units (about 100 times the 2024 file). */
+export const MAX_SOURCE_LENGTH = 5_000_000;
+
+export interface ParseResult {
+  readonly ast: A.RuleFile;
+  readonly comments: readonly A.Comment[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const ZERO: A.Position = { offset: 0, line: 1, column: 1 };
+
+/** Parses a rule file. Never throws. */
+export function parse(text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  if (text.length > MAX_SOURCE_LENGTH) {
+    diagnostics.push(diagnostic("M002", { start: ZERO, end: ZERO }, { size: text.length, limit: MAX_SOURCE_LENGTH }));
+    return { ast: emptyFile(), comments: [], diagnostics };
+  }
+  const lexed = T.lexer.tokenize(text);
+  for (const err of lexed.errors) diagnostics.push(lexError(err, text));
+  const comments: A.Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({ text: t.image, span: tokenSpan(t) }));
+
+  let tokens = lexed.tokens;
+  const tooDeep = findTooDeep(tokens);
+  if (tooDeep !== -1) {
+    diagnostics.push(diagnostic("P005", tokenSpan(tokens[tooDeep]!), { limit: MAX_NESTING }));
+    tokens = tokens.slice(0, topLevelStartBefore(tokens, tooDeep));
+  }
+
+  const parser = ruleParser();
+  parser.input = tokens;
+  const cst = parser.ruleFile();
+  for (const err of parser.errors) diagnostics.push(parseError(err, text));
+  const builder = new AstBuilder(text, diagnostics);
+  const ast = builder.ruleFile(cst, text);
+  return { ast, comments, diagnostics: finishDiagnostics(dedupe(diagnostics)) };
+}
+
+function emptyFile(): A.RuleFile {
+  return { type: "RuleFile", header: null, declarations: [], span: { start: ZERO, end: ZERO } };
+}
+
+/** Recovery can report the same place twice; a user should see one message per mistake. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  let lastSyntaxLine = -1;
+  for (const d of list) {
+    const key = `${d.code}@${d.span.start.offset}`;
+    if (seen.has(key)) continue;
+    // After a syntax error, recovery often trips again on the same line: keep the first.
+    if (d.code.startsWith("P") && d.code !== "P005" && d.code !== "P006" && d.code !== "P007") {
+      if (d.span.start.line === lastSyntaxLine) continue;
+      lastSyntaxLine = d.span.start.line;
+    }
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+function lexError(err: ILexingError, text: string): Diagnostic {
+  const start = position(text, err.offset, err.line ?? 1, err.column ?? 1);
+  const ch = text.slice(err.offset, err.offset + Math.max(1, Math.min(err.length, 1)));
+  const end: A.Position = { offset: start.offset + err.length, line: start.line, column: start.column + err.length };
+  if (ch === '"') return diagnostic("L002", { start, end });
+  return diagnostic("L001", { start, end }, { text: err.length > 1 ? text.slice(err.offset, err.offset + Math.min(err.length, 20)) : ch });
+}
+
+function position(_text: string, offset: number, line: number, column: number): A.Position {
+  return { offset, line, column };
+}
+
+function parseError(err: IRecognitionException, text: string): Diagnostic {
+  let code = "P001";
+  let zh = err.message;
+  let en = err.message;
+  try {
+    const m = JSON.parse(err.message) as { code: string; zh: string; en: string };
+    code = m.code;
+    zh = m.zh;
+    en = m.en;
+  } catch {
+    // A message not built by our provider: show it as is in both languages.
+  }
+  const tok = err.token;
+  let span: A.Span;
+  if (tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset)) {
+    const prev = (err as { previousToken?: IToken }).previousToken;
+    span = prev && !Number.isNaN(prev.startOffset) ? afterToken(prev) : endOfText(text);
+  } else {
+    span = tokenSpan(tok);
+  }
+  return { severity: "error", code, message: zh, messageEn: en, span };
+}
+
+function endOfText(text: string): A.Span {
+  const lines = text.split("\n");
+  const line = lines.length;
+  const column = lines[line - 1]!.length + 1;
+  const p = { offset: text.length, line, column };
+  return { start: p, end: p };
+}
+
+function afterToken(t: IToken): A.Span {
+  const p = { offset: t.endOffset! + 1, line: t.endLine!, column: t.endColumn! + 1 };
+  return { start: p, end: p };
+}
+
+/** The span of a token; Chevrotain's ends are inclusive, ours exclusive. */
+export function tokenSpan(t: IToken): A.Span {
+  return {
+    start: { offset: t.startOffset, line: t.startLine!, column: t.startColumn! },
+    end: { offset: t.endOffset! + 1, line: t.endLine!, column: t.endColumn! + 1 },
+  };
+}
+
+/** Index of the first token nested deeper than MAX_NESTING, or -1. */
+function findTooDeep(tokens: IToken[]): number {
+  let depth = 0;
+  let prefixRun = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!.tokenType;
+    if (t === T.LParen || t === T.LBrace || t === T.LBracket) depth++;
+    else if (t === T.RParen || t === T.RBrace || t === T.RBracket) depth = Math.max(0, depth - 1);
+    // A run of prefix `not` / `-` recurses like brackets do.
+    if (t === T.Not || (t === T.Minus && isPrefixPosition(tokens[i - 1]))) prefixRun++;
+    else prefixRun = 0;
+    if (depth + prefixRun > MAX_NESTING) return i;
+  }
+  return -1;
+}
+
+function isPrefixPosition(prev: IToken | undefined): boolean {
+  if (!prev) return true;
+  const t = prev.tokenType;
+  return !(t === T.NumberLiteral || t === T.Identifier || t === T.RParen || t === T.RBracket || t === T.DateLiteral ||
+    t === T.True || t === T.False || t === T.Years || t === T.Months || t === T.Days);
+}
+
+const TOP_LEVEL = new Set<unknown>([T.Ruleset, T.Enum, T.Record, T.Input, T.Table, T.Section, T.Vetoes, T.Eligibility, T.Grade, T.Experts]);
+
+/** The index where the top-level declaration holding `index` begins (what comes before is whole). */
+function topLevelStartBefore(tokens: IToken[], index: number): number {
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < index; i++) {
+    const t = tokens[i]!.tokenType;
+    if (depth === 0 && TOP_LEVEL.has(t)) start = i;
+    if (t === T.LParen || t === T.LBrace || t === T.LBracket) depth++;
+    else if (t === T.RParen || t === T.RBrace || t === T.RBracket) depth = Math.max(0, depth - 1);
+  }
+  return start;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CST → AST
+// ---------------------------------------------------------------------------------------------
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isToken(e: CstElement | undefined): e is IToken {
+  return e !== undefined && (e as IToken).image !== undefined;
+}
+
+function tok(c: Children, name: string, i = 0): IToken | undefined {
+  const e = c[name]?.[i];
+  return isToken(e) && !Number.isNaN(e.startOffset) && !e.isInsertedInRecovery ? e : undefined;
+}
+
+function toks(c: Children, name: string): IToken[] {
+  return (c[name] ?? []).filter((e): e is IToken => isToken(e) && !Number.isNaN(e.startOffset) && !e.isInsertedInRecovery);
+}
+
+function sub(c: Children, name: string, i = 0): CstNode | undefined {
+  const e = c[name]?.[i];
+  return e !== undefined && !isToken(e) ? e : undefined;
+}
+
+function subs(c: Children, name: string): CstNode[] {
+  return (c[name] ?? []).filter((e): e is CstNode => !isToken(e));
+}
+
+function merge(a: A.Span, b: A.Span): A.Span {
+  return { start: a.start, end: b.end };
+}
+
+class AstBuilder {
+  /** Depth of each expression built, to refuse overly deep trees without recursing into them. */
+  private readonly depth = new WeakMap<A.Expr, number>();
+
+  constructor(
+    private readonly text: string,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private nodeSpan(n: CstNode): A.Span {
+    const loc = n.location;
+    if (!loc || Number.isNaN(loc.startOffset)) return { start: ZERO, end: ZERO };
+    const endOffset = Number.isNaN(loc.endOffset ?? NaN) ? loc.startOffset : loc.endOffset! + 1;
+    return {
+      start: { offset: loc.startOffset, line: loc.startLine!, column: loc.startColumn! },
+      end: { offset: endOffset, line: loc.endLine ?? loc.startLine!, column: (loc.endColumn ?? loc.startColumn! - 1) + 1 },
+    };
+  }
+
+  ruleFile(cst: CstNode, text: string): A.RuleFile {
+    const c = cst.children as Children;
+    let header: A.RulesetHeader | null = null;
+    const decls: A.Declaration[] = [];
+    const headers: A.RulesetHeader[] = [];
+    const order: { offset: number; decl: A.Declaration }[] = [];
+    for (const n of subs(c, "rulesetHeader")) headers.push(this.header(n));
+    for (const n of subs(c, "enumDecl")) order.push(this.at(n, this.enumDecl(n)));
+    for (const n of subs(c, "recordDecl")) order.push(this.at(n, this.recordDecl(n)));
+    for (const n of subs(c, "inputDecl")) order.push(this.at(n, this.inputDecl(n)));
+    for (const n of subs(c, "tableDecl")) order.push(this.at(n, this.tableDecl(n)));
+    for (const n of subs(c, "sectionDecl")) order.push(this.at(n, this.sectionDecl(n)));
+    for (const n of subs(c, "vetoGroupDecl")) order.push(this.at(n, this.vetoGroup(n)));
+    for (const n of subs(c, "eligibilityDecl")) order.push(this.at(n, this.eligibility(n)));
+    for (const n of subs(c, "gradeDecl")) order.push(this.at(n, this.grade(n)));
+    for (const n of subs(c, "expertsDecl")) order.push(this.at(n, this.experts(n)));
+    order.sort((a, b) => a.offset - b.offset);
+    for (const o of order) decls.push(o.decl);
+    headers.sort((a, b) => a.span.start.offset - b.span.start.offset);
+    header = headers[0] ?? null;
+    for (const extra of headers.slice(1)) {
+      this.diagnostics.push(diagnostic("S004", extra.span, { line: header!.span.start.line }));
+    }
+    const end = endOfText(text).end;
+    return { type: "RuleFile", header, declarations: decls, span: { start: ZERO, end } };
+  }
+
+  private at(n: CstNode, decl: A.Declaration): { offset: number; decl: A.Declaration } {
+    return { offset: n.location?.startOffset ?? 0, decl };
+  }
+
+  // --- literals -------------------------------------------------------------------------------
+
+  private str(t: IToken | undefined): A.Lit<string> | null {
+    if (!t) return null;
+    return { value: this.unquote(t), span: tokenSpan(t) };
+  }
+
+  private unquote(t: IToken): string {
+    const raw = t.image.slice(1, -1);
+    return raw.replace(/\\(.)/g, (m, ch: string) => {
+      switch (ch) {
+        case "n": return "\n";
+        case "t": return "\t";
+        case '"': return '"';
+        case "\\": return "\\";
+        default:
+          this.diagnostics.push(diagnostic("P009", tokenSpan(t), { text: m }));
+          return ch;
+      }
+    });
+  }
+
+  private num(t: IToken | undefined, negative = false): A.Lit<A.DecimalText> | null {
+    if (!t) return null;
+    const text = (negative ? "-" : "") + t.image;
+    const value = normaliseDecimal(text);
+    const fraction = t.image.split(".")[1] ?? "";
+    if (fraction.replace(/0+$/, "").length > MAX_DECIMAL_PLACES) {
+      this.diagnostics.push(diagnostic("P006", tokenSpan(t), { text: t.image, places: MAX_DECIMAL_PLACES }));
+    }
+    return { value, span: tokenSpan(t) };
+  }
+
+  private signed(n: CstNode | undefined): A.Lit<A.DecimalText> | null {
+    if (!n) return null;
+    const c = n.children as Children;
+    const minus = tok(c, "Minus");
+    const lit = this.num(tok(c, "NumberLiteral"), minus !== undefined);
+    if (!lit) return null;
+    return minus ? { value: lit.value, span: merge(tokenSpan(minus), lit.span) } : lit;
+  }
+
+  private date(t: IToken | undefined): A.Lit<string> | null {
+    if (!t) return null;
+    if (!isValidDate(t.image)) this.diagnostics.push(diagnostic("P007", tokenSpan(t), { text: t.image }));
+    return { value: t.image, span: tokenSpan(t) };
+  }
+
+  private ident(t: IToken | undefined): A.Lit<string> | null {
+    return t ? { value: t.image, span: tokenSpan(t) } : null;
+  }
+
+  private notes(c: Children): A.Note[] {
+    return subs(c, "note")
+      .map((n): A.Note | null => {
+        const text = this.str(tok(n.children as Children, "StringLiteral"));
+        return text ? { type: "Note", text, span: this.nodeSpan(n) } : null;
+      })
+      .filter((n): n is A.Note => n !== null);
+  }
+
+  private missingLit(n: CstNode): A.Lit<string> {
+    const span = this.nodeSpan(n);
+    return { value: "", span: { start: span.start, end: span.start } };
+  }
+
+  // --- declarations ---------------------------------------------------------------------------
+
+  private header(n: CstNode): A.RulesetHeader {
+    const c = n.children as Children;
+    const appDate = tok(c, "applicationDate");
+    return {
+      type: "Ruleset",
+      title: this.str(tok(c, "title")) ?? this.missingLit(n),
+      year: this.num(tok(c, "year")),
+      document: this.str(tok(c, "document")),
+      effectiveFrom: this.date(tok(c, "effectiveFrom")),
+      effectiveTo: this.date(tok(c, "effectiveTo")),
+      total: this.num(tok(c, "total")),
+      applicationDate: appDate ? { type: "Name", name: appDate.image, span: tokenSpan(appDate) } : null,
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private enumDecl(n: CstNode): A.EnumDecl {
+    const c = n.children as Children;
+    return {
+      type: "Enum",
+      name: this.ident(tok(c, "name")) ?? this.missingLit(n),
+      label: this.str(tok(c, "label")),
+      members: subs(c, "enumMember").flatMap((m): A.EnumMember[] => {
+        const mc = m.children as Children;
+        const name = this.ident(tok(mc, "Identifier"));
+        return name ? [{ type: "EnumMember", name, label: this.str(tok(mc, "StringLiteral")), span: this.nodeSpan(m) }] : [];
+      }),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private recordDecl(n: CstNode): A.RecordDecl {
+    const c = n.children as Children;
+    return {
+      type: "Record",
+      name: this.ident(tok(c, "name")) ?? this.missingLit(n),
+      label: this.str(tok(c, "label")),
+      fields: subs(c, "fieldDecl").map((f): A.FieldDecl => {
+        const fc = f.children as Children;
+        return {
+          type: "Field",
+          name: this.ident(tok(fc, "name")) ?? this.missingLit(f),
+          valueType: this.typeRef(sub(fc, "typeRef"), f),
+          label: this.str(tok(fc, "label")),
+          options: this.options(fc),
+          span: this.nodeSpan(f),
+        };
+      }),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private inputDecl(n: CstNode): A.InputDecl {
+    const c = n.children as Children;
+    return {
+      type: "Input",
+      name: this.ident(tok(c, "name")) ?? this.missingLit(n),
+      valueType: this.typeRef(sub(c, "typeRef"), n),
+      label: this.str(tok(c, "label")),
+      options: this.options(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private options(c: Children): A.InputOptions {
+    let min: A.Lit<string> | null = null;
+    let max: A.Lit<string> | null = null;
+    let unit: A.Lit<string> | null = null;
+    let en: A.Lit<string> | null = null;
+    let help: A.Lit<string> | null = null;
+    let optional: A.Lit<true> | null = null;
+    const notes: A.Note[] = [];
+    for (const o of subs(c, "inputOption")) {
+      const oc = o.children as Children;
+      min = this.signed(sub(oc, "min")) ?? min;
+      max = this.signed(sub(oc, "max")) ?? max;
+      unit = this.str(tok(oc, "unit")) ?? unit;
+      en = this.str(tok(oc, "en")) ?? en;
+      help = this.str(tok(oc, "help")) ?? help;
+      const opt = tok(oc, "Kw_optional");
+      if (opt) optional = { value: true, span: tokenSpan(opt) };
+      notes.push(...this.notes(oc));
+    }
+    return { min, max, unit, en, help, optional, notes };
+  }
+
+  private typeRef(n: CstNode | undefined, parent: CstNode): A.TypeRef {
+    if (!n) return { type: "NamedType", name: this.missingLit(parent), span: this.missingLit(parent).span };
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    if (tok(c, "Kw_yesno")) return { type: "YesNoType", span };
+    if (tok(c, "Kw_count")) return { type: "CountType", span };
+    if (tok(c, "Kw_decimal")) return { type: "DecimalType", span };
+    if (tok(c, "Kw_date")) return { type: "DateType", span };
+    if (tok(c, "Kw_text")) return { type: "TextType", span };
+    const setOf = this.ident(tok(c, "setOf"));
+    if (tok(c, "Kw_set")) return { type: "SetType", element: setOf ?? this.missingLit(n), span };
+    const listOf = this.ident(tok(c, "listOf"));
+    if (tok(c, "Kw_list")) return { type: "ListType", element: listOf ?? this.missingLit(n), span };
+    return { type: "NamedType", name: this.ident(tok(c, "named")) ?? this.missingLit(n), span };
+  }
+
+  private tableDecl(n: CstNode): A.TableDecl {
+    const c = n.children as Children;
+    const columns = sub(c, "tableColumns");
+    return {
+      type: "Table",
+      name: this.ident(tok(c, "name")) ?? this.missingLit(n),
+      label: this.str(tok(c, "label")),
+      keys: subs(c, "tableKey").flatMap((k): A.TableKey[] => {
+        const kc = k.children as Children;
+        const name = this.ident(tok(kc, "name"));
+        const enumName = this.ident(tok(kc, "enumName"));
+        return name && enumName ? [{ name, enumName, span: this.nodeSpan(k) }] : [];
+      }),
+      columns: columns ? toks(columns.children as Children, "Identifier").map((t) => this.ident(t)!) : [],
+      rows: subs(c, "tableRow").flatMap((r): A.TableRow[] => {
+        const rc = r.children as Children;
+        const key = this.ident(tok(rc, "Identifier"));
+        if (!key) return [];
+        const values = subs(rc, "signedNumber").map((s) => this.signed(s)).filter((v): v is A.Lit<string> => v !== null);
+        return [{ type: "TableRow", key, values, span: this.nodeSpan(r) }];
+      }),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private sectionDecl(n: CstNode): A.SectionDecl {
+    const c = n.children as Children;
+    const id = this.ident(tok(c, "id")) ?? this.missingLit(n);
+    return {
+      type: "Section",
+      id,
+      title: this.str(tok(c, "title")) ?? this.missingLit(n),
+      weight: this.num(tok(c, "weight")),
+      cap: this.num(tok(c, "cap")),
+      items: subs(c, "itemDecl").map((i) => this.item(i, id.value)),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private itemNumber(n: CstNode | undefined, parent: CstNode): A.ItemNumber {
+    const t = n ? tok(n.children as Children, "CircledNumber") ?? tok(n.children as Children, "NumberLiteral") : undefined;
+    if (!t) return { value: 0, text: "", span: this.missingLit(parent).span };
+    const circled = t.tokenType === T.CircledNumber;
+    const value = circled ? t.image.charCodeAt(0) - 0x2460 + 1 : Number(t.image);
+    if (!Number.isInteger(value) || value < 1) this.diagnostics.push(diagnostic("P008", tokenSpan(t), { text: t.image }));
+    return { value, text: t.image, span: tokenSpan(t) };
+  }
+
+  private item(n: CstNode, sectionId: string): A.ItemDecl {
+    const c = n.children as Children;
+    const number = this.itemNumber(sub(c, "itemNumber"), n);
+    const formNode = sub(c, "scoreForm");
+    const span = this.nodeSpan(n);
+    return {
+      type: "Item",
+      number,
+      id: `${sectionId}.${number.value}`,
+      text: this.str(tok(c, "text")) ?? this.missingLit(n),
+      points: this.num(tok(c, "points")),
+      form: formNode ? this.scoreForm(formNode) : { type: "MissingForm", span },
+      cap: this.num(tok(c, "cap")),
+      notes: this.notes(c),
+      span,
+    };
+  }
+
+  private scoreForm(n: CstNode): A.ScoreForm {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    if (tok(c, "Kw_judged")) return { type: "Judged", span };
+    if (c["fixed"]) {
+      const points = this.num(tok(c, "points"));
+      if (!points) return { type: "MissingForm", span };
+      return { type: "Fixed", points, when: this.expr(sub(c, "when"), n), span };
+    }
+    if (c["perCount"]) {
+      const terms = subs(c, "perTerm").flatMap((t): A.PerCountTerm[] => {
+        const tc = t.children as Children;
+        const points = this.num(tok(tc, "points"));
+        return points ? [{ points, count: this.expr(sub(tc, "count"), t), span: this.nodeSpan(t) }] : [];
+      });
+      return { type: "PerCount", terms, span };
+    }
+    if (tok(c, "Kw_base")) {
+      const base = this.num(tok(c, "base"));
+      const increment = this.num(tok(c, "increment"));
+      if (!base || !increment) return { type: "MissingForm", span };
+      return { type: "BaseIncrement", base, increment, count: this.expr(sub(c, "count"), n), span };
+    }
+    if (tok(c, "Kw_highest")) {
+      const branches = subs(c, "takeMaxBranch").flatMap((b): A.TakeMaxBranch[] => {
+        const bc = b.children as Children;
+        const points = this.num(tok(bc, "points"));
+        return points ? [{ points, label: this.str(tok(bc, "label")), when: this.expr(sub(bc, "when"), b), span: this.nodeSpan(b) }] : [];
+      });
+      return { type: "TakeMax", branches, span };
+    }
+    if (tok(c, "Kw_sum")) {
+      const list = tok(c, "list");
+      if (!list) return { type: "MissingForm", span };
+      const where = sub(c, "where");
+      return {
+        type: "Cumulative",
+        list: { type: "Name", name: list.image, span: tokenSpan(list) },
+        where: where ? this.expr(where, n) : null,
+        value: this.expr(sub(c, "value"), n),
+        span,
+      };
+    }
+    if (tok(c, "Kw_tiers")) {
+      const tiers = subs(c, "tier").flatMap((t): A.Tier[] => {
+        const tc = t.children as Children;
+        const op = tok(tc, "op");
+        const threshold = this.signed(sub(tc, "threshold"));
+        const points = this.num(tok(tc, "points"));
+        if (!op || !threshold || !points) return [];
+        return [{ op: op.image === ">" ? ">" : ">=", threshold, points, span: this.nodeSpan(t) }];
+      });
+      return { type: "Tiers", value: this.expr(sub(c, "tierValue"), n), tiers, span };
+    }
+    if (tok(c, "Kw_formula")) return { type: "Formula", expr: this.expr(sub(c, "formula"), n), span };
+    return { type: "MissingForm", span };
+  }
+
+  private vetoGroup(n: CstNode): A.VetoGroupDecl {
+    const c = n.children as Children;
+    const id = this.ident(tok(c, "id")) ?? this.missingLit(n);
+    return {
+      type: "VetoGroup",
+      id,
+      title: this.str(tok(c, "title")) ?? this.missingLit(n),
+      vetoes: subs(c, "vetoDecl").map((v): A.VetoDecl => {
+        const vc = v.children as Children;
+        const number = this.itemNumber(sub(vc, "itemNumber"), v);
+        return {
+          type: "Veto",
+          number,
+          id: `${id.value}.${number.value}`,
+          text: this.str(tok(vc, "text")) ?? this.missingLit(v),
+          when: this.expr(sub(vc, "when"), v),
+          notes: this.notes(vc),
+          span: this.nodeSpan(v),
+        };
+      }),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private requirements(c: Children): A.Requirement[] {
+    return subs(c, "requirement").map((r): A.Requirement => {
+      const rc = r.children as Children;
+      return {
+        type: "Require",
+        label: this.str(tok(rc, "label")) ?? this.missingLit(r),
+        condition: this.expr(sub(rc, "condition"), r),
+        notes: this.notes(rc),
+        span: this.nodeSpan(r),
+      };
+    });
+  }
+
+  private eligibility(n: CstNode): A.EligibilityDecl {
+    const c = n.children as Children;
+    return {
+      type: "Eligibility",
+      title: this.str(tok(c, "title")),
+      requirements: this.requirements(c),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private grade(n: CstNode): A.GradeDecl {
+    const c = n.children as Children;
+    return {
+      type: "Grade",
+      name: this.ident(tok(c, "name")) ?? this.missingLit(n),
+      label: this.str(tok(c, "label")),
+      pass: this.num(tok(c, "pass")),
+      windowFrom: this.date(tok(c, "windowFrom")),
+      windowTo: this.date(tok(c, "windowTo")),
+      quota: this.num(tok(c, "quota")),
+      requirements: this.requirements(c),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private experts(n: CstNode): A.ExpertsDecl {
+    const c = n.children as Children;
+    const mean = tok(c, "Kw_mean");
+    const trimmed = tok(c, "Kw_trimmed");
+    const combine = tok(c, "Kw_combine");
+    return {
+      type: "Experts",
+      combine: combine && mean ? { value: trimmed ? "trimmed mean" : "mean", span: merge(tokenSpan(combine), tokenSpan(mean)) } : null,
+      round: this.num(tok(c, "round")),
+      spread: this.num(tok(c, "spread")),
+      notes: this.notes(c),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  // --- expressions ------------------------------------------------------------------------------
+
+  /** Builds an expression; a missing or too-deep one becomes `Missing` (already reported). */
+  private expr(n: CstNode | undefined, parent: CstNode): A.Expr {
+    if (!n) {
+      const s = this.nodeSpan(parent);
+      return { type: "Missing", span: { start: s.end, end: s.end } };
+    }
+    const e = this.exprNode(n);
+    if (this.depthOf(e) > MAX_EXPRESSION_DEPTH) {
+      this.diagnostics.push(diagnostic("P005", e.span, { limit: MAX_EXPRESSION_DEPTH }));
+      return { type: "Missing", span: e.span };
+    }
+    return e;
+  }
+
+  private depthOf(e: A.Expr): number {
+    return this.depth.get(e) ?? 1;
+  }
+
+  private made<E extends A.Expr>(e: E, ...children: (A.Expr | null)[]): E {
+    let d = 0;
+    for (const ch of children) if (ch) d = Math.max(d, this.depthOf(ch));
+    this.depth.set(e, d + 1);
+    return e;
+  }
+
+  private missing(n: CstNode): A.MissingExpr {
+    const s = this.nodeSpan(n);
+    return { type: "Missing", span: s };
+  }
+
+  private exprNode(n: CstNode): A.Expr {
+    const c = n.children as Children;
+    switch (n.name) {
+      case "expression":
+        return this.chain(subs(c, "operands"), () => "or");
+      case "andExpr":
+        return this.chain(subs(c, "operands"), () => "and");
+      case "notExpr": {
+        const not = tok(c, "Kw_not");
+        const negated = sub(c, "negated");
+        if (not) {
+          const operand = negated ? this.exprNode(negated) : this.missing(n);
+          return this.made({ type: "Unary", op: "not", operand, span: merge(tokenSpan(not), operand.span) }, operand);
+        }
+        const cmp = sub(c, "comparison");
+        return cmp ? this.exprNode(cmp) : this.missing(n);
+      }
+      case "comparison":
+        return this.comparison(n, c);
+      case "additive":
+      case "multiplicative": {
+        const ops = toks(c, "ops");
+        return this.chain(subs(c, "operands"), (i) => {
+          const image = ops[i]?.image ?? "+";
+          return image === "×" ? "*" : image === "÷" ? "/" : (image as A.BinaryOp);
+        });
+      }
+      case "unary": {
+        const minus = tok(c, "Minus");
+        const negated = sub(c, "negated");
+        if (minus) {
+          const operand = negated ? this.exprNode(negated) : this.missing(n);
+          // Fold `-2` into a literal so that it prints back as written.
+          if (operand.type === "Number" && !operand.value.startsWith("-")) {
+            return { type: "Number", value: normaliseDecimal(`-${operand.value}`), span: merge(tokenSpan(minus), operand.span) };
+          }
+          return this.made({ type: "Unary", op: "-", operand, span: merge(tokenSpan(minus), operand.span) }, operand);
+        }
+        const p = sub(c, "primary");
+        return p ? this.primary(p) : this.missing(n);
+      }
+      default:
+        return this.missing(n);
+    }
+  }
+
+  /** Folds `a op b op c` to the left without recursion. */
+  private chain(operands: CstNode[], opAt: (i: number) => A.BinaryOp): A.Expr {
+    if (operands.length === 0) return { type: "Missing", span: { start: ZERO, end: ZERO } };
+    let left = this.exprNode(operands[0]!);
+    for (let i = 1; i < operands.length; i++) {
+      const right = this.exprNode(operands[i]!);
+      left = this.made({ type: "Binary", op: opAt(i - 1), left, right, span: merge(left.span, right.span) }, left, right);
+    }
+    return left;
+  }
+
+  private comparison(n: CstNode, c: Children): A.Expr {
+    const leftNode = sub(c, "left");
+    const left = leftNode ? this.exprNode(leftNode) : this.missing(n);
+    const span = this.nodeSpan(n);
+    const op = tok(c, "op");
+    if (op) {
+      const rightNode = sub(c, "right");
+      const right = rightNode ? this.exprNode(rightNode) : this.missing(n);
+      return this.made({ type: "Binary", op: op.image as A.BinaryOp, left, right, span: merge(left.span, right.span) }, left, right);
+    }
+    if (tok(c, "Kw_in")) {
+      const values = toks(c, "members").map((t): A.NameExpr => ({ type: "Name", name: t.image, span: tokenSpan(t) }));
+      return this.made({ type: "In", subject: left, values, negated: tok(c, "negated") !== undefined, span }, left);
+    }
+    if (tok(c, "Kw_within")) {
+      const amount = tok(c, "amount");
+      const unit = tok(c, "unit");
+      const direction = tok(c, "direction");
+      const anchorNode = sub(c, "anchor");
+      const anchor = anchorNode ? this.exprNode(anchorNode) : this.missing(n);
+      if (!amount || !unit || !direction) return this.missing(n);
+      return this.made(
+        {
+          type: "Within",
+          subject: left,
+          amount: normaliseDecimal(amount.image),
+          unit: unit.image as A.DurationUnit,
+          direction: direction.image === "after" ? "after" : "before",
+          anchor,
+          span,
+        },
+        left,
+        anchor,
+      );
+    }
+    return left;
+  }
+
+  private primary(n: CstNode): A.Expr {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    const number = tok(c, "NumberLiteral");
+    if (number) {
+      const lit = this.num(number)!;
+      const unit = tok(c, "unit");
+      if (unit) return { type: "Duration", amount: lit.value, unit: unit.image as A.DurationUnit, span };
+      return { type: "Number", value: lit.value, span };
+    }
+    const date = tok(c, "DateLiteral");
+    if (date) return { type: "Date", value: this.date(date)!.value, span };
+    if (tok(c, "Kw_true")) return { type: "Bool", value: true, span };
+    if (tok(c, "Kw_false")) return { type: "Bool", value: false, span };
+    const id = tok(c, "Identifier");
+    if (id) {
+      const name: A.NameExpr = { type: "Name", name: id.image, span: tokenSpan(id) };
+      if (!c["LBracket"]) return name;
+      const keys = subs(c, "keys").map((k) => this.exprNode(k));
+      return this.made({ type: "Lookup", table: name, keys, span }, ...keys);
+    }
+    const fn = tok(c, "fn");
+    if (fn) {
+      const args = subs(c, "args").map((a) => this.exprNode(a));
+      const name = fn.image as A.BuiltinFunction;
+      return this.made({ type: "Call", fn: name, fnSpan: tokenSpan(fn), args, span }, ...args);
+    }
+    const q = tok(c, "quantifier");
+    if (q) {
+      const list = tok(c, "list");
+      if (!list) return this.missing(n);
+      const whereNode = sub(c, "where");
+      const ofNode = sub(c, "of");
+      const where = whereNode ? this.exprNode(whereNode) : null;
+      const of = ofNode ? this.exprNode(ofNode) : null;
+      return this.made(
+        {
+          type: "Quantifier",
+          kind: q.image as A.QuantifierKind,
+          list: { type: "Name", name: list.image, span: tokenSpan(list) },
+          where,
+          of,
+          span,
+        },
+        where,
+        of,
+      );
+    }
+    const inner = sub(c, "inner");
+    if (inner) return this.exprNode(inner);
+    return this.missing(n);
+  }
+}
