@@ -48,7 +48,7 @@ export const CATALOGUE = {
   N005: e((a) => `${a.name} 不是枚举 ${a.enum} 的值`, (a) => `${a.name} is not a value of enum ${a.enum}`),
   N006: e((a) => `${a.name} 不是列表，不能用于 ${a.what}`, (a) => `${a.name} is not a list and cannot be used with ${a.what}`),
   N007: e((a) => `${a.name} 不是查分表`, (a) => `${a.name} is not a table`),
-  N008: w((a) => `枚举 ${a.name} 未被使用`, (a) => `enum ${a.name} is not used`),
+  N008: w((a) => `${a.name} 已定义但未被使用`, (a) => `${a.name} is defined but never used`),
   // Types
   T001: e((a) => `此处应为${a.expected}，实为${a.found}`, (a) => `expected ${a.expectedEn} but found ${a.foundEn}`),
   T002: e(
@@ -58,7 +58,6 @@ export const CATALOGUE = {
   T003: e((a) => `${a.fn} 需要 ${a.expected} 个参数，实有 ${a.found} 个`, (a) => `${a.fn} takes ${a.expected} arguments, found ${a.found}`),
   T004: e((a) => `查分表 ${a.table} 有 ${a.expected} 个键，此处给了 ${a.found} 个`, (a) => `table ${a.table} has ${a.expected} keys, ${a.found} given`),
   T005: e(() => `时长只能与日期相加减`, () => `a duration can only be added to or subtracted from a date`),
-  T006: e((a) => `${a.name} 是可选输入，比较前请用 present(${a.name}) 判断`, (a) => `${a.name} is optional; guard it with present(${a.name})`),
   // Structure and points
   S001: e((a) => `${a.what}序号 ${a.number} 重复（第 ${a.line} 行已有）`, (a) => `duplicate ${a.whatEn} number ${a.number} (already on line ${a.line})`),
   S002: e((a) => `部分 ${a.id} 重复（第 ${a.line} 行已有）`, (a) => `duplicate section ${a.id} (already on line ${a.line})`),
@@ -94,7 +93,6 @@ export const CATALOGUE = {
   S014: e((a) => `第 ${a.id} 项缺少计分方式`, (a) => `item ${a.id} has no scoring form`),
   S015: e((a) => `部分 ${a.id} 缺少满分 weight`, (a) => `section ${a.id} has no weight`),
   S016: w((a) => `取最高分的第 ${a.n} 个分支不会被取到：前面的分支分数更高且条件相同`, (a) => `branch ${a.n} of highest can never be taken`),
-  S017: e((a) => `${a.what}不能为负数`, (a) => `${a.whatEn} cannot be negative`),
   S018: e((a) => `有效期起 ${a.from} 晚于止 ${a.to}`, (a) => `period starts ${a.from} after it ends ${a.to}`),
   S019: e((a) => `application date 须为日期型输入，${a.name} 是${a.found}`, (a) => `application date must be a date input; ${a.name} is ${a.foundEn}`),
   // Tables
