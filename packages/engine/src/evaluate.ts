@@ -1,0 +1,374 @@
+/**
+ * `evaluate(ruleset, application, options)`: synchronous, pure and deterministic. Returns the
+ * breakdown, or every problem with the application; never throws on any input.
+ */
+import { decimal as D } from "@jsqc/dsl";
+import type { CompiledCondition, CompiledItem, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
+import { formatDay, type Day } from "./dates.js";
+import { INVALID } from "./input.js";
+import { toInputErrors, type InputError } from "./schema.js";
+import type * as R from "./result.js";
+
+export interface EvaluateOptions {
+  /** Include reasons, the inputs each item read, expert figures and vetoes' records (default true). */
+  readonly trace?: boolean;
+}
+
+export type Evaluation = { ok: true; result: R.EvaluationResult } | { ok: false; errors: InputError[] };
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Shared `{ decimal, number }` objects: few distinct point values recur in every result. */
+const amounts = new Map<D.Dec, R.Amount>();
+export function amount(d: D.Dec): R.Amount {
+  let a = amounts.get(d);
+  if (!a) {
+    a = Object.freeze({ decimal: D.format(d), number: D.toNumber(d) });
+    if (amounts.size < 100_000) amounts.set(d, a);
+  }
+  return a;
+}
+
+function source(ref: SourceRef): R.Source {
+  return { id: ref.id, line: ref.span.start.line, column: ref.span.start.column, endLine: ref.span.end.line, endColumn: ref.span.end.column };
+}
+
+interface Prepared {
+  inputs: unknown[];
+  grade: string;
+  experts: { name: string; scores: Record<string, unknown> }[];
+}
+
+const ENVELOPE_KEYS = new Set(["id", "enterprise", "grade", "inputs", "experts"]);
+
+/** Converts an application on the fast path; null when anything is off (zod then says what). */
+function prepare(rs: Ruleset, app: unknown): Prepared | null {
+  if (app === null || typeof app !== "object" || Array.isArray(app)) return null;
+  const a = app as Record<string, unknown>;
+  for (const k of Object.keys(a)) if (!ENVELOPE_KEYS.has(k)) return null;
+  if (a["id"] !== undefined && (typeof a["id"] !== "string" || a["id"].length > 200)) return null;
+  if (a["enterprise"] !== undefined && !validEnterprise(a["enterprise"])) return null;
+  const grade = a["grade"];
+  if (typeof grade !== "string" || !rs.grades.some((g) => g.name === grade)) return null;
+  const raw = a["inputs"];
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;
+  const rawInputs = raw as Record<string, unknown>;
+  const inputs: unknown[] = new Array(rs.inputs.length);
+  let seen = 0;
+  for (let i = 0; i < rs.inputs.length; i++) {
+    const input = rs.inputs[i]!;
+    if (!hasOwn.call(rawInputs, input.name) || rawInputs[input.name] === null) {
+      if (!input.omittable) return null;
+      if (hasOwn.call(rawInputs, input.name)) seen++;
+      inputs[i] = input.emptyValue;
+      continue;
+    }
+    seen++;
+    const v = input.convert(rawInputs[input.name]);
+    if (v === INVALID) return null;
+    inputs[i] = v;
+  }
+  if (Object.keys(rawInputs).length !== seen) return null;
+  const experts = a["experts"];
+  if (experts !== undefined && !validExperts(rs, experts)) return null;
+  return { inputs, grade, experts: (experts as Prepared["experts"] | undefined) ?? [] };
+}
+
+const ENTERPRISE_KEYS: Record<string, number> = { name: 200, creditCode: 18, city: 50, county: 50 };
+
+function validEnterprise(e: unknown): boolean {
+  if (e === null || typeof e !== "object" || Array.isArray(e)) return false;
+  for (const [k, v] of Object.entries(e)) {
+    const max = ENTERPRISE_KEYS[k];
+    if (max === undefined || !hasOwn.call(ENTERPRISE_KEYS, k)) return false;
+    if (v !== undefined && (typeof v !== "string" || v.length > max)) return false;
+  }
+  return true;
+}
+
+function validExperts(rs: Ruleset, experts: unknown): boolean {
+  if (!Array.isArray(experts) || experts.length > 50) return false;
+  for (const ex of experts) {
+    if (ex === null || typeof ex !== "object" || Array.isArray(ex)) return false;
+    const keys = Object.keys(ex);
+    if (keys.length !== 2 || typeof (ex as { name?: unknown }).name !== "string" || ((ex as { name: string }).name).length > 100) return false;
+    const scores = (ex as { scores?: unknown }).scores;
+    if (scores === null || typeof scores !== "object" || Array.isArray(scores)) return false;
+    for (const [id, v] of Object.entries(scores)) {
+      const item = judgedById(rs).get(id);
+      if (!item) return false;
+      if (v === undefined) continue;
+      const d = scoreDec(v);
+      if (d === null || d < 0 || d > item.max) return false;
+    }
+  }
+  return true;
+}
+
+const judgedMaps = new WeakMap<Ruleset, Map<string, CompiledItem>>();
+function judgedById(rs: Ruleset): Map<string, CompiledItem> {
+  let m = judgedMaps.get(rs);
+  if (!m) {
+    m = new Map(rs.judged.map((i) => [i.id, i]));
+    judgedMaps.set(rs, m);
+  }
+  return m;
+}
+
+function scoreDec(v: unknown): D.Dec | null {
+  if (typeof v === "number") return D.fromNumber(v);
+  if (typeof v === "string" && /^\d+(\.\d{1,6})?$/.test(v)) return D.parseDec(v);
+  return null;
+}
+
+/** Validates an application against the rule file's contract: every problem, or null. */
+export function validate(rs: Ruleset, application: unknown): InputError[] | null {
+  if (prepare(rs, application)) return null;
+  return fullErrors(rs, application);
+}
+
+function fullErrors(rs: Ruleset, application: unknown): InputError[] {
+  const parsed = rs.schema.safeParse(application);
+  if (parsed.success) {
+    // zod accepts what the fast path refused: say so plainly rather than pretend all is well.
+    return [{ path: "(根)", label: "申请", expected: "符合规则文件的申请", found: "…", message: "申请无法读取", messageEn: "the application could not be read" }];
+  }
+  return toInputErrors(rs.model, parsed.error.issues, application);
+}
+
+interface JudgedScore {
+  points: D.Dec;
+  figures: { expert: string; score: D.Dec }[];
+  used: number;
+  spread: D.Dec;
+  flagged: "spread" | "unscored" | null;
+}
+
+function combineExperts(rs: Ruleset, experts: Prepared["experts"], withFigures: boolean): { points: D.Dec[]; details: JudgedScore[] } {
+  const judged = rs.judged;
+  const points: D.Dec[] = new Array(judged.length);
+  const details: JudgedScore[] = [];
+  const trimmed = rs.experts.combine === "trimmed mean";
+  const step = rs.experts.round;
+  const spreadLimit = rs.experts.spread;
+  const scores: D.Dec[] = [];
+  for (let k = 0; k < judged.length; k++) {
+    const id = judged[k]!.id;
+    scores.length = 0;
+    const figures: { expert: string; score: D.Dec }[] = [];
+    for (let e = 0; e < experts.length; e++) {
+      const s = experts[e]!.scores;
+      if (!hasOwn.call(s, id)) continue;
+      const d = scoreDec(s[id]);
+      if (d === null) continue;
+      scores.push(d);
+      if (withFigures) figures.push({ expert: experts[e]!.name, score: d });
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    let sum = 0;
+    for (const s of scores) { sum += s; if (s < lo) lo = s; if (s > hi) hi = s; }
+    let n = scores.length;
+    if (trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
+    let p = n === 0 ? 0 : D.div(sum, n * D.SCALE) ?? 0;
+    if (step !== null && step > 0) p = D.roundTo(p, step);
+    p = Math.min(p, judged[k]!.max);
+    points[k] = p;
+    {
+      const spread = scores.length > 0 ? hi - lo : 0;
+      const flagged = scores.length === 0 ? "unscored" : spreadLimit !== null && spread > spreadLimit ? "spread" : null;
+      details.push({ points: p, figures, used: n, spread, flagged });
+    }
+  }
+  return { points, details };
+}
+
+/** Evaluates an application. Never throws: a malformed application gives every error at once. */
+export function evaluate(rs: Ruleset, application: unknown, options: EvaluateOptions = {}): Evaluation {
+  let prepared: Prepared | null;
+  try {
+    prepared = prepare(rs, application);
+  } catch {
+    prepared = null;
+  }
+  if (!prepared) {
+    try {
+      return { ok: false, errors: fullErrors(rs, application) };
+    } catch {
+      return { ok: false, errors: [{ path: "(根)", label: "申请", expected: "JSON 对象", found: "…", message: "申请无法读取", messageEn: "the application could not be read" }] };
+    }
+  }
+  return { ok: true, result: run(rs, prepared, application as Record<string, unknown>, options.trace !== false) };
+}
+
+function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: boolean): R.EvaluationResult {
+  const experts = combineExperts(rs, p.experts, trace);
+  const env: Env = { inputs: p.inputs, records: [], judged: experts.points, trace: null };
+  const sink: TraceSink | null = trace ? { matches: [], windows: [], terms: [] } : null;
+  let total = 0;
+  const sections: R.SectionResult[] = new Array(rs.sections.length);
+  const flags: R.Flag[] = [];
+  for (let s = 0; s < rs.sections.length; s++) {
+    const sec = rs.sections[s]!;
+    let sum = 0;
+    const items: R.ItemResult[] = new Array(sec.items.length);
+    for (let i = 0; i < sec.items.length; i++) {
+      const item = sec.items[i]!;
+      const raw = item.score(env);
+      let pts = raw < 0 ? 0 : raw;
+      if (item.cap !== null && pts > item.cap) pts = item.cap;
+      sum += pts;
+      const detail = item.judgedIndex >= 0 ? experts.details[item.judgedIndex]! : null;
+      if (detail?.flagged) {
+        flags.push({
+          item: item.id,
+          kind: detail.flagged,
+          message: detail.flagged === "unscored"
+            ? `${item.id} 无专家评分，按 0 分计`
+            : `${item.id} 专家评分相差 ${D.format(detail.spread)} 分，超过 ${D.format(rs.experts.spread ?? 0)} 分，请复核`,
+        });
+      }
+      if (trace) {
+        items[i] = {
+          id: item.id,
+          number: item.number,
+          text: item.text,
+          form: item.form,
+          points: amount(pts),
+          maximum: amount(item.max),
+          reason: detail ? judgedReason(detail, rs) : item.explain(env, pts, raw),
+          inputs: item.reads.map((k) => inputValue(rs, p.inputs, k)),
+          ...(detail ? { experts: detail.figures.map((f) => ({ name: f.expert, score: amount(f.score) })) } : {}),
+          source: source(item.source),
+        };
+      } else {
+        items[i] = { id: item.id, points: amount(pts), maximum: amount(item.max) };
+      }
+    }
+    let capped = false;
+    if (sec.cap !== null && sum > sec.cap) { sum = sec.cap; capped = true; }
+    total += sum;
+    sections[s] = trace
+      ? { id: sec.id, title: sec.title, points: amount(sum), weight: amount(sec.weight), ...(capped ? { capped } : {}), items, source: source(sec.source) }
+      : { id: sec.id, title: sec.title, points: amount(sum), weight: amount(sec.weight), items };
+  }
+
+  let vetoed = false;
+  const vetoes: R.VetoResult[] = [];
+  for (const v of rs.vetoes) {
+    if (sink) { sink.matches.length = 0; sink.windows.length = 0; }
+    env.trace = sink;
+    const hit = v.test(env);
+    env.trace = null;
+    if (hit) vetoed = true;
+    if (trace) vetoes.push(vetoResult(rs, v, hit, sink!));
+    else vetoes.push({ id: v.id, text: v.label, applies: hit });
+  }
+
+  const appDate = rs.applicationDateIndex !== null ? (p.inputs[rs.applicationDateIndex] as Day | undefined) : undefined;
+  const commonResults = rs.eligibility.map((c) => conditionResult(rs, c, env, trace, p.inputs));
+  const commonOk = commonResults.every((c) => c.met);
+  const eligibility: R.EligibilityResult[] = rs.grades.map((g) => {
+    const own = g.requirements.map((c) => conditionResult(rs, c, env, trace, p.inputs));
+    const conditions = [...commonResults, ...own];
+    if (g.window) {
+      const met = appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to;
+      conditions.push({
+        id: `${g.name}.申报期`,
+        label: `在申报期 ${g.window.fromText} 至 ${g.window.toText} 内申报`,
+        met,
+        ...(trace ? { detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`, source: source(g.source) } : {}),
+      });
+    }
+    const eligible = commonOk && conditions.every((c) => c.met);
+    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), ...(trace ? { conditions } : {}) };
+  });
+
+  const applied = rs.grades.find((g) => g.name === p.grade)!;
+  const appliedElig = eligibility.find((e) => e.grade === p.grade)!;
+  const passMark = applied.pass ?? 0;
+  const passed = total >= passMark;
+  const outcome: R.Outcome = {
+    grade: p.grade,
+    eligible: appliedElig.eligible,
+    vetoed,
+    score: amount(total),
+    passMark: amount(passMark),
+    passed,
+    granted: appliedElig.eligible && !vetoed && passed,
+  };
+  const result: R.EvaluationResult = {
+    ruleset: { title: rs.title, year: rs.year, document: rs.document },
+    ...(typeof app["id"] === "string" ? { id: app["id"] } : {}),
+    total: amount(total),
+    maximum: amount(rs.total),
+    sections,
+    vetoes,
+    eligibility,
+    outcome,
+    flags,
+  };
+  return result;
+}
+
+function judgedReason(d: JudgedScore, rs: Ruleset): string {
+  if (d.figures.length === 0) return "无专家评分 → 0";
+  const list = d.figures.map((f) => D.format(f.score)).join("、");
+  const trimmed = rs.experts.combine === "trimmed mean" && d.figures.length >= 3;
+  const how = trimmed ? "去掉一个最高分和一个最低分后取平均" : d.figures.length > 1 ? "取平均" : "";
+  const round = rs.experts.round !== null ? `，按 ${D.format(rs.experts.round)} 取整` : "";
+  return `专家评分 ${list}${how ? `，${how}` : ""}${round} → ${D.format(d.points)}`;
+}
+
+function inputValue(rs: Ruleset, inputs: unknown[], k: number): R.InputValue {
+  const input = rs.inputs[k]!;
+  return { name: input.name, label: input.label, value: displayValue(rs, input.sym.type.kind, inputs[k], input.sym.type) };
+}
+
+function displayValue(rs: Ruleset, kind: string, v: unknown, type: import("@jsqc/dsl").Type): R.InputValue["value"] {
+  if (v === undefined) return null;
+  switch (kind) {
+    case "count": case "number": return D.format(v as number);
+    case "date": return formatDay(v as Day);
+    case "list": {
+      const record = type.kind === "list" ? type.record : "";
+      const fields = [...(rs.model.records.get(record)?.values() ?? [])];
+      return (v as unknown[][]).map((rec) => {
+        const o: Record<string, string | boolean | null> = Object.create(null);
+        fields.forEach((f, j) => {
+          if (f.kind !== "field") return;
+          const x = displayValue(rs, f.type.kind, rec[j], f.type);
+          o[f.name] = Array.isArray(x) ? x.join("、") : (x as string | boolean | null);
+        });
+        return o;
+      });
+    }
+    default: return v as string | boolean | string[];
+  }
+}
+
+function conditionResult(rs: Ruleset, c: CompiledCondition, env: Env, trace: boolean, inputs: unknown[]): R.ConditionResult {
+  const met = c.test(env);
+  if (!trace) return { id: c.id, label: c.label, met };
+  const values = c.reads.map((k) => inputValue(rs, inputs, k));
+  const detail = values.map((v) => `${v.label}：${v.value === null ? "未填" : Array.isArray(v.value) ? (v.value.length ? JSON.stringify(v.value) : "无") : String(v.value)}`).join("；");
+  return { id: c.id, label: c.label, met, detail, source: source(c.source) };
+}
+
+function vetoResult(rs: Ruleset, v: CompiledCondition, hit: boolean, sink: TraceSink): R.VetoResult {
+  const out: R.VetoResult = { id: v.id, text: v.label, applies: hit, source: source(v.source) };
+  if (!hit) return out;
+  const m = sink.matches[0];
+  const w = sink.windows[0];
+  const input = m ? rs.inputs[rs.inputIndex.get(m.list) ?? -1] : undefined;
+  let record: R.VetoResult["record"];
+  if (m && input) {
+    const shown = displayValue(rs, "list", [m.record], input.sym.type) as Record<string, string | boolean | null>[];
+    record = { list: m.list, index: m.index, values: shown[0] ?? {} };
+  }
+  return {
+    ...out,
+    ...(record ? { record } : {}),
+    ...(w ? { window: { from: formatDay(w.from), to: formatDay(w.to) } } : {}),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The evaluation result: plain JSON with stable field names (documented in docs/engine.md).
+ * Every number is an exact decimal, given both as a decimal string and as the nearest JS number.
+ */
+
+export interface Amount {
+  /** Exact decimal text: "2.5", "83.25", "0". */
+  readonly decimal: string;
+  /** The nearest JS number, for convenience. */
+  readonly number: number;
+}
+
+/** Where in the rule file a part of the result came from (1-based line and column, end exclusive). */
+export interface Source {
+  readonly id: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface InputValue {
+  readonly name: string;
+  readonly label: string;
+  readonly value: string | boolean | string[] | Record<string, string | boolean | null>[] | null;
+}
+
+export interface ItemResult {
+  /** `三.1`: section id and item number. */
+  readonly id: string;
+  readonly points: Amount;
+  readonly maximum: Amount;
+  // With the trace on:
+  readonly number?: string;
+  readonly text?: string;
+  /** The scoring form: Judged, Fixed, PerCount, BaseIncrement, TakeMax, Cumulative, Tiers, Formula. */
+  readonly form?: string;
+  /** Why, in Chinese, showing the arithmetic: "3 个：2 + 0.5 × 2 = 3". */
+  readonly reason?: string;
+  readonly inputs?: readonly InputValue[];
+  readonly experts?: readonly { readonly name: string; readonly score: Amount }[];
+  readonly source?: Source;
+}
+
+export interface SectionResult {
+  readonly id: string;
+  readonly title: string;
+  readonly points: Amount;
+  readonly weight: Amount;
+  readonly capped?: boolean;
+  readonly items: readonly ItemResult[];
+  readonly source?: Source;
+}
+
+export interface VetoResult {
+  /** `十一.1` */
+  readonly id: string;
+  readonly text: string;
+  readonly applies: boolean;
+  /** The record that triggered the veto (trace on). */
+  readonly record?: { readonly list: string; readonly index: number; readonly values: Record<string, string | boolean | null> };
+  /** The date window the record fell in (trace on). */
+  readonly window?: { readonly from: string; readonly to: string };
+  readonly source?: Source;
+}
+
+export interface ConditionResult {
+  readonly id: string;
+  readonly label: string;
+  readonly met: boolean;
+  /** The values the condition read (trace on). */
+  readonly detail?: string;
+  readonly source?: Source;
+}
+
+export interface EligibilityResult {
+  readonly grade: string;
+  readonly eligible: boolean;
+  /** Ids of the conditions not met. */
+  readonly failed: readonly string[];
+  readonly conditions?: readonly ConditionResult[];
+}
+
+export interface Outcome {
+  /** The grade applied for. */
+  readonly grade: string;
+  readonly eligible: boolean;
+  readonly vetoed: boolean;
+  readonly score: Amount;
+  readonly passMark: Amount;
+  readonly passed: boolean;
+  /** Eligible, not vetoed, and at or above the pass mark. */
+  readonly granted: boolean;
+}
+
+export interface Flag {
+  /** The judged item flagged. */
+  readonly item: string;
+  /** `spread`: experts differ by more than the declared spread; `unscored`: no expert scored it. */
+  readonly kind: "spread" | "unscored";
+  readonly message: string;
+}
+
+export interface EvaluationResult {
+  readonly ruleset: { readonly title: string; readonly year: number | null; readonly document: string | null };
+  readonly id?: string;
+  readonly total: Amount;
+  readonly maximum: Amount;
+  readonly sections: readonly SectionResult[];
+  readonly vetoes: readonly VetoResult[];
+  /** Eligibility for every grade the rule file declares. */
+  readonly eligibility: readonly EligibilityResult[];
+  readonly outcome: Outcome;
+  readonly flags: readonly Flag[];
+}

@@ -1,0 +1,271 @@
+/**
+ * The application contract, derived from a rule file: a zod schema built from the declared
+ * inputs (and the judged items, for expert scores), exported as JSON Schema, and the translation
+ * of its issues into errors a person can act on (JSON path, Chinese label, expected, found).
+ */
+import { z } from "zod";
+import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
+
+/** Longest list or set an application may hold per input; documented in docs/application.md. */
+export const MAX_LIST_LENGTH = 1000;
+export const MAX_TEXT_LENGTH = 1000;
+export const MAX_EXPERTS = 50;
+
+export interface InputError {
+  /** JSON path, e.g. `inputs.标准[1].级别`. */
+  readonly path: string;
+  /** The Chinese label of the input or field (with its list's label), or of the envelope field. */
+  readonly label: string;
+  readonly expected: string;
+  readonly found: string;
+  readonly message: string;
+  readonly messageEn: string;
+}
+
+type DeclWithOptions = InputDecl | FieldDecl;
+
+function bounds(decl: DeclWithOptions): { min: D.Dec | null; max: D.Dec | null } {
+  return {
+    min: decl.options.min ? D.parseDec(decl.options.min.value) : null,
+    max: decl.options.max ? D.parseDec(decl.options.max.value) : null,
+  };
+}
+
+function enumMembers(model: Model, name: string): string[] {
+  const sym = model.symbols.get(name);
+  return sym?.kind === "enum" ? sym.decl.members.map((m) => m.name.value) : [];
+}
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The zod schema of one value of a declared type. */
+function valueSchema(model: Model, type: Type, decl: DeclWithOptions): z.ZodType {
+  const title = decl.label?.value ?? decl.name.value;
+  const description = [decl.options.en?.value, decl.options.help?.value].filter(Boolean).join(" — ") || undefined;
+  const meta = { title, ...(description ? { description } : {}) };
+  const { min, max } = bounds(decl);
+  switch (type.kind) {
+    case "bool":
+      return z.boolean().meta(meta);
+    case "count": {
+      let s = z.number().int().min(min === null ? 0 : Math.max(0, D.toNumber(min)));
+      s = s.max(max === null ? Number.MAX_SAFE_INTEGER / D.SCALE : D.toNumber(max));
+      return s.meta(meta);
+    }
+    case "number": {
+      const inRange = (v: number | string) => {
+        const d = typeof v === "number" ? D.fromNumber(v) : D.parseDec(v);
+        return d !== null && (min === null || d >= min) && (max === null || d <= max);
+      };
+      let num = z.number();
+      if (min !== null) num = num.min(D.toNumber(min));
+      if (max !== null) num = num.max(D.toNumber(max));
+      return z.union([num, z.string().regex(/^-?\d+(\.\d{1,6})?$/)]).refine(inRange).meta(meta);
+    }
+    case "date":
+      return z.string().regex(DATE_PATTERN).refine(isRealDate).meta({ ...meta, format: "date" });
+    case "text":
+      return z.string().max(MAX_TEXT_LENGTH).meta(meta);
+    case "enum":
+      return z.enum(enumMembers(model, type.name) as [string, ...string[]]).meta(meta);
+    case "set": {
+      const members = enumMembers(model, type.element) as [string, ...string[]];
+      return z.array(z.enum(members)).max(MAX_LIST_LENGTH)
+        .refine((a) => new Set(a).size === a.length, { message: "duplicate" }).meta(meta);
+    }
+    case "list": {
+      const fields = model.records.get(type.record);
+      const shape: Record<string, z.ZodType> = Object.create(null);
+      for (const f of fields?.values() ?? []) {
+        if (f.kind !== "field") continue;
+        const s = valueSchema(model, f.type, f.decl);
+        shape[f.name] = f.optional ? s.nullable().optional() : s;
+      }
+      return z.array(z.strictObject(shape)).max(MAX_LIST_LENGTH).meta(meta);
+    }
+    case "duration":
+    case "unknown":
+      return z.never();
+  }
+}
+
+function isRealDate(s: string): boolean {
+  const [y, m, d] = s.split("-").map(Number) as [number, number, number];
+  if (m < 1 || m > 12 || d < 1) return false;
+  const dim = m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return d <= dim;
+}
+
+function inputs(model: Model): Extract<Sym, { kind: "input" }>[] {
+  return [...model.symbols.values()].filter((s): s is Extract<Sym, { kind: "input" }> => s.kind === "input");
+}
+
+function judgedItems(model: Model): ItemInfo[] {
+  return [...model.items.values()].filter((i) => i.item.form.type === "Judged");
+}
+
+/** The zod schema of an application to this rule file. */
+export function applicationSchema(model: Model, grades: readonly string[]): z.ZodType {
+  const inputShape: Record<string, z.ZodType> = Object.create(null);
+  for (const sym of inputs(model)) {
+    const s = valueSchema(model, sym.type, sym.decl);
+    const omittable = sym.optional || sym.type.kind === "set" || sym.type.kind === "list";
+    inputShape[sym.name] = omittable ? s.nullable().optional() : s;
+  }
+  const scoreShape: Record<string, z.ZodType> = Object.create(null);
+  for (const info of judgedItems(model)) {
+    const max = D.toNumber(info.bounds.max);
+    scoreShape[info.item.id] = z
+      .union([z.number().min(0).max(max), z.string().regex(/^\d+(\.\d{1,6})?$/)])
+      .refine((v) => {
+        const d = typeof v === "number" ? D.fromNumber(v) : D.parseDec(v);
+        return d !== null && d >= 0 && d <= info.bounds.max;
+      })
+      .optional()
+      .meta({ title: `${info.section.id}${info.item.number.text} 专家评分（0–${D.format(info.bounds.max)}）` });
+  }
+  return z.strictObject({
+    id: z.string().max(200).optional().meta({ title: "申请编号" }),
+    enterprise: z
+      .strictObject({
+        name: z.string().max(200).optional().meta({ title: "企业名称" }),
+        creditCode: z.string().max(18).optional().meta({ title: "统一社会信用代码" }),
+        city: z.string().max(50).optional().meta({ title: "所在设区市" }),
+        county: z.string().max(50).optional().meta({ title: "所在县(市、区)" }),
+      })
+      .optional(),
+    grade: z.enum(grades as [string, ...string[]]).meta({ title: "申报等级" }),
+    inputs: z.strictObject(inputShape).meta({ title: "申报事实" }),
+    experts: z
+      .array(z.strictObject({ name: z.string().max(100).meta({ title: "专家" }), scores: z.strictObject(scoreShape) }))
+      .max(MAX_EXPERTS)
+      .optional()
+      .meta({ title: "专家评分" }),
+  });
+}
+
+/** JSON Schema (draft 2020-12) of the application, for services written in other languages. */
+export function applicationJsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
+  return { ...json, title };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Turning zod issues into errors a person can act on
+// ---------------------------------------------------------------------------------------------
+
+const ENVELOPE_LABELS: Record<string, string> = {
+  id: "申请编号", enterprise: "企业信息", grade: "申报等级", inputs: "申报事实", experts: "专家评分",
+  name: "名称", creditCode: "统一社会信用代码", city: "所在设区市", county: "所在县(市、区)", scores: "评分",
+};
+
+function pathText(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || "(根)";
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    if (!Object.prototype.hasOwnProperty.call(v, p as string)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function foundText(v: unknown): string {
+  if (v === undefined) return "缺失 (missing)";
+  let s: string;
+  try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+/** What a value at `path` should be, in Chinese, from the rule file's declarations. */
+function describe(model: Model, path: readonly PropertyKey[]): { label: string; expected: string } {
+  if (path[0] === "inputs" && typeof path[1] === "string") {
+    const sym = model.symbols.get(path[1]);
+    if (sym?.kind !== "input") return { label: path[1], expected: "（未声明的输入项）" };
+    const label = sym.decl.label?.value ?? sym.name;
+    if (path.length === 2) return { label, expected: expectedOf(model, sym.type, sym.decl) };
+    if (sym.type.kind === "set") return { label, expected: `${enumMembers(model, sym.type.element).join("、")}之一` };
+    if (sym.type.kind === "list") {
+      const fieldName = path[3];
+      const field = typeof fieldName === "string" ? model.records.get(sym.type.record)?.get(fieldName) : undefined;
+      if (field?.kind === "field") {
+        return { label: `${label} › ${field.decl.label?.value ?? field.name}`, expected: expectedOf(model, field.type, field.decl) };
+      }
+      const fields = [...(model.records.get(sym.type.record)?.keys() ?? [])].join("、");
+      return { label, expected: `记录，含字段 ${fields}` };
+    }
+    return { label, expected: expectedOf(model, sym.type, sym.decl) };
+  }
+  if (path[0] === "experts") {
+    const id = path[3];
+    if (typeof id === "string") {
+      const info = model.items.get(id);
+      if (info) return { label: `专家评分 ${id}`, expected: `0 至 ${D.format(info.bounds.max)} 之间的分数` };
+      return { label: `专家评分 ${id}`, expected: "专家评分项的编号（如 一.1）" };
+    }
+    return { label: "专家评分", expected: "[{ name, scores: { 项目编号: 分数 } }]" };
+  }
+  const last = path[path.length - 1];
+  return { label: ENVELOPE_LABELS[String(last)] ?? String(last ?? "申请"), expected: "" };
+}
+
+function expectedOf(model: Model, type: Type, decl: DeclWithOptions): string {
+  const { min, max } = bounds(decl);
+  const range = min !== null || max !== null ? `，${min !== null ? D.format(min) : ""}–${max !== null ? D.format(max) : ""}` : "";
+  switch (type.kind) {
+    case "bool": return "true 或 false";
+    case "count": return `非负整数${range}`;
+    case "number": return `数值（最多 6 位小数）${range}`;
+    case "date": return "日期 YYYY-MM-DD";
+    case "text": return `文字（不超过 ${MAX_TEXT_LENGTH} 字）`;
+    case "enum": return `${enumMembers(model, type.name).join("、")}之一`;
+    case "set": return `数组，元素为 ${enumMembers(model, type.element).join("、")}，不重复`;
+    case "list": return `记录数组（不超过 ${MAX_LIST_LENGTH} 条）`;
+    default: return typeZh(type);
+  }
+}
+
+/** Translates zod issues into `InputError`s (one per unknown key). */
+export function toInputErrors(model: Model, issues: readonly z.core.$ZodIssue[], root: unknown): InputError[] {
+  const out: InputError[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        const where = pathText(path);
+        out.push({
+          path: where,
+          label: key,
+          expected: "（规则文件未声明此字段）",
+          found: foundText(valueAt(root, path)),
+          message: `${where}：未知字段 ${key}，规则文件未声明`,
+          messageEn: `${where}: unknown field ${key}, not declared by the rule file`,
+        });
+      }
+      continue;
+    }
+    const path = issue.path;
+    const where = pathText(path);
+    const { label, expected } = describe(model, path);
+    const value = valueAt(root, path);
+    const found = foundText(value);
+    const exp = expected || issue.message;
+    out.push({
+      path: where,
+      label,
+      expected: exp,
+      found,
+      message: `${where}（${label}）：应为${exp}，实为 ${found}`,
+      messageEn: `${where} (${label}): expected ${exp}, found ${found}`,
+    });
+  }
+  return out;
+}
