@@ -1,0 +1,245 @@
+/** The commands of `jsqc`, as a function of arguments and streams (tests spawn the real binary). */
+import { readFile, rename, open } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parse, check, renderDiagnostic, hasErrors, format, decimal, type Diagnostic, type RuleFile, type Summary } from "@jsqc/dsl";
+import { compile, evaluate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
+import { renderEvaluation, renderInputErrors, renderSummary } from "./render.js";
+
+export interface Streams {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  readonly run: (args: { values: Record<string, unknown>; positionals: string[] }, io: Streams) => Promise<number>;
+}
+
+const COMMON = { help: { type: "boolean", short: "h" } } as const;
+
+const commands: Record<string, Command> = {
+  check: {
+    summary: "检查规则文件，列出所有诊断 / check a rule file and list every diagnostic",
+    usage: "jsqc check <rules> [--format text|json] [--summary] [--lang zh|en|both]",
+    options: { ...COMMON, format: { type: "string", default: "text" }, summary: { type: "boolean" }, lang: { type: "string", default: "both" } },
+    run: async ({ values, positionals }, io) => {
+      const file = one(positionals, "<rules>");
+      const text = await readText(file);
+      const parsed = parse(text);
+      const checked = check(parsed);
+      if (values["format"] === "json") {
+        io.stdout.write(`${JSON.stringify({ file, diagnostics: checked.diagnostics.map(plainDiagnostic), summary: summaryJson(checked.model.summary) }, null, 2)}\n`);
+      } else {
+        const lang = (values["lang"] as "zh" | "en" | "both") ?? "both";
+        for (const d of checked.diagnostics) io.stdout.write(`${renderDiagnostic(d, text, file, lang)}\n\n`);
+        const errors = checked.diagnostics.filter((d) => d.severity === "error").length;
+        const warnings = checked.diagnostics.length - errors;
+        if (values["summary"]) io.stdout.write(`${outline(parsed.ast)}\n\n${renderSummary(checked.model.summary)}\n\n`);
+        io.stdout.write(`${file}: ${errors} 个错误 errors, ${warnings} 个警告 warnings\n`);
+      }
+      return hasErrors(checked.diagnostics) ? EXIT_FINDINGS : EXIT_OK;
+    },
+  },
+  fmt: {
+    summary: "按统一格式排版规则文件 / format rule files in place (or --check)",
+    usage: "jsqc fmt <rules>... [--check]",
+    options: { ...COMMON, check: { type: "boolean" } },
+    run: async ({ values, positionals }, io) => {
+      if (positionals.length === 0) throw new UsageError("缺少 <rules> / missing <rules>");
+      let changed = 0;
+      let failed = 0;
+      for (const file of positionals) {
+        const text = await readText(file);
+        const result = format(text);
+        const errors = result.diagnostics.filter((d) => d.severity === "error");
+        if (errors.length > 0) {
+          failed++;
+          for (const d of errors) io.stderr.write(`${renderDiagnostic(d, text, file)}\n`);
+          io.stderr.write(`${file}: 有语法错误，未排版 / has syntax errors, not formatted\n`);
+          continue;
+        }
+        if (result.text === text) continue;
+        changed++;
+        if (values["check"]) io.stdout.write(`${file}: 需要排版 / would be reformatted\n`);
+        else {
+          await writeAtomically(file, result.text);
+          io.stdout.write(`${file}: 已排版 / formatted\n`);
+        }
+      }
+      if (failed > 0) return EXIT_FINDINGS;
+      return values["check"] && changed > 0 ? EXIT_FINDINGS : EXIT_OK;
+    },
+  },
+  eval: {
+    summary: "按规则文件为一份申请评分并说明理由 / score an application with reasons",
+    usage: "jsqc eval <rules> <application.json> [--json] [--no-trace]",
+    options: { ...COMMON, json: { type: "boolean" }, "no-trace": { type: "boolean" } },
+    run: async ({ values, positionals }, io) => {
+      const [rulesFile, appFile] = two(positionals, "<rules>", "<application.json>");
+      const ruleset = await loadRuleset(rulesFile, io);
+      if (!ruleset) return EXIT_FINDINGS;
+      const app = await readJson(appFile);
+      const result = evaluate(ruleset, app, { trace: !values["no-trace"] });
+      if (!result.ok) {
+        if (values["json"]) io.stdout.write(`${JSON.stringify({ ok: false, errors: result.errors }, null, 2)}\n`);
+        else io.stderr.write(`${renderInputErrors(result.errors, appFile)}\n`);
+        return EXIT_USAGE;
+      }
+      if (values["json"]) io.stdout.write(`${JSON.stringify(result.result, null, 2)}\n`);
+      else io.stdout.write(`${renderEvaluation(result.result, io.stdout.columns ?? 100)}\n`);
+      return EXIT_OK;
+    },
+  },
+  schema: {
+    summary: "输出申请数据的 JSON Schema / print the application's JSON Schema",
+    usage: "jsqc schema <rules>",
+    options: { ...COMMON },
+    run: async ({ positionals }, io) => {
+      const file = one(positionals, "<rules>");
+      const ruleset = await loadRuleset(file, io);
+      if (!ruleset) return EXIT_FINDINGS;
+      io.stdout.write(`${JSON.stringify(applicationJsonSchema(ruleset.schema, `${ruleset.title} 申请`), null, 2)}\n`);
+      return EXIT_OK;
+    },
+  },
+};
+
+/** Registers a command (later modules add test, batch, diff). */
+export function addCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+function help(): string {
+  const lines = ["jsqc — 江苏省质量信用等级认定规则工具 / quality-credit rules tool", "", "用法 usage: jsqc <command> [options]", "", "命令 commands:"];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${c.summary}`);
+  lines.push("", "jsqc <command> --help 查看命令说明 / for a command's options", "", "退出码 exit codes: 0 成功 ok · 1 有发现 findings · 2 用法或输入错误 usage or input error");
+  return lines.join("\n");
+}
+
+export async function run(argv: string[], io: Streams): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${help()}\n`);
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`jsqc: 未知命令 unknown command '${name}'\n\n${help()}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    if (parsed.values["help"]) {
+      io.stdout.write(`${command.summary}\n\n用法 usage: ${command.usage}\n`);
+      return EXIT_OK;
+    }
+    return await command.run(parsed as { values: Record<string, unknown>; positionals: string[] }, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr.write(`jsqc ${name}: ${(err as Error).message}\n用法 usage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof InputError) {
+      io.stderr.write(`jsqc ${name}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+export class InputError extends Error {}
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `缺少 ${what} / missing ${what}` : "参数过多 / too many arguments");
+  return positionals[0]!;
+}
+
+function two(positionals: string[], a: string, b: string): [string, string] {
+  if (positionals.length !== 2) throw new UsageError(`需要 ${a} ${b} / expected ${a} ${b}`);
+  return [positionals[0]!, positionals[1]!];
+}
+
+export async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    throw new InputError(`无法读取 ${file} / cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export async function readJson(file: string): Promise<unknown> {
+  const text = await readText(file);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new InputError(`${file} 不是有效的 JSON / is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Compiles a rule file; prints its errors and returns null when it has any. */
+export async function loadRuleset(file: string, io: Streams): Promise<Ruleset | null> {
+  const text = await readText(file);
+  const compiled = compile(text, file);
+  if (!compiled.ok) {
+    for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) io.stderr.write(`${renderDiagnostic(d, text, file)}\n\n`);
+    io.stderr.write(`${file}: 规则文件有错误，无法评分 / the rule file has errors\n`);
+    return null;
+  }
+  return compiled.ruleset;
+}
+
+/** Writes through a temporary file, fsync and rename: a crash leaves the old or the new file. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const handle = await open(tmp, "w");
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}
+
+function plainDiagnostic(d: Diagnostic) {
+  return {
+    severity: d.severity, code: d.code, message: d.message, messageEn: d.messageEn,
+    line: d.span.start.line, column: d.span.start.column, endLine: d.span.end.line, endColumn: d.span.end.column,
+    ...(d.data ? { data: d.data } : {}),
+  };
+}
+
+function summaryJson(s: Summary) {
+  const D = (x: number | null) => (x === null ? null : decimal.format(x));
+  return {
+    total: D(s.total),
+    weightSum: D(s.weightSum),
+    sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: D(x.weight), reachableMin: D(x.reachable.min), reachableMax: D(x.reachable.max) })),
+  };
+}
+
+/** The rule file's structure: sections and their items, vetoes, grades. */
+function outline(ast: RuleFile): string {
+  const lines: string[] = [];
+  if (ast.header) lines.push(`${ast.header.title.value}  ${ast.header.document?.value ?? ""}`);
+  for (const d of ast.declarations) {
+    if (d.type === "Section") {
+      lines.push(`  ${d.id.value} ${d.title.value}（满分 ${d.weight?.value ?? "?"}）`);
+      for (const i of d.items) lines.push(`      ${i.number.text} ${i.form.type.padEnd(13)} ${i.points?.value ?? "—"} 分`);
+    } else if (d.type === "VetoGroup") {
+      lines.push(`  ${d.id.value} ${d.title.value}：${d.vetoes.map((v) => v.number.text).join(" ")}`);
+    } else if (d.type === "Grade") {
+      lines.push(`  等级 ${d.name.value}：及格 ${d.pass?.value ?? "—"}${d.quota ? `，每市 ≤ ${d.quota.value} 家` : ""}${d.windowFrom ? `，申报期 ${d.windowFrom.value} 至 ${d.windowTo?.value}` : ""}`);
+    }
+  }
+  return lines.join("\n");
+}
