@@ -3,7 +3,7 @@
  * breakdown, or every problem with the application; never throws on any input.
  */
 import { decimal as D } from "@jsqc/dsl";
-import type { CompiledCondition, CompiledItem, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
+import type { CompiledCondition, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
 import { formatDay, type Day } from "./dates.js";
 import { INVALID } from "./input.js";
 import { toInputErrors, type InputError } from "./schema.js";
@@ -36,16 +36,26 @@ function source(ref: SourceRef): R.Source {
 interface Prepared {
   inputs: unknown[];
   grade: string;
-  experts: { name: string; scores: Record<string, unknown> }[];
+  /** Expert names, and their scores as a dense matrix: scores[e × judged + k], NaN where unscored. */
+  expertNames: string[];
+  scores: Float64Array;
 }
 
 const ENVELOPE_KEYS = new Set(["id", "enterprise", "grade", "inputs", "experts"]);
+const NO_SCORES = new Float64Array(0);
 
 /** Converts an application on the fast path; null when anything is off (zod then says what). */
 function prepare(rs: Ruleset, app: unknown): Prepared | null {
   if (app === null || typeof app !== "object" || Array.isArray(app)) return null;
   const a = app as Record<string, unknown>;
-  for (const k of Object.keys(a)) if (!ENVELOPE_KEYS.has(k)) return null;
+  let envelopeKeys = 0;
+  for (const k in a) {
+    if (!hasOwn.call(a, k)) continue;
+    if (!ENVELOPE_KEYS.has(k)) return null;
+    envelopeKeys++;
+  }
+  // `for … in` skips an own `__proto__` made by JSON.parse on some engines: count keys too.
+  if (Object.keys(a).length !== envelopeKeys) return null;
   if (a["id"] !== undefined && (typeof a["id"] !== "string" || a["id"].length > 200)) return null;
   if (a["enterprise"] !== undefined && !validEnterprise(a["enterprise"])) return null;
   const grade = a["grade"];
@@ -70,46 +80,61 @@ function prepare(rs: Ruleset, app: unknown): Prepared | null {
   }
   if (Object.keys(rawInputs).length !== seen) return null;
   const experts = a["experts"];
-  if (experts !== undefined && !validExperts(rs, experts)) return null;
-  return { inputs, grade, experts: (experts as Prepared["experts"] | undefined) ?? [] };
+  if (experts === undefined) return { inputs, grade, expertNames: [], scores: NO_SCORES };
+  return readExperts(rs, experts, inputs, grade);
 }
 
 const ENTERPRISE_KEYS: Record<string, number> = { name: 200, creditCode: 18, city: 50, county: 50 };
 
 function validEnterprise(e: unknown): boolean {
   if (e === null || typeof e !== "object" || Array.isArray(e)) return false;
-  for (const [k, v] of Object.entries(e)) {
-    const max = ENTERPRISE_KEYS[k];
-    if (max === undefined || !hasOwn.call(ENTERPRISE_KEYS, k)) return false;
-    if (v !== undefined && (typeof v !== "string" || v.length > max)) return false;
+  for (const k of Object.keys(e)) {
+    if (!hasOwn.call(ENTERPRISE_KEYS, k)) return false;
+    const v = (e as Record<string, unknown>)[k];
+    if (v !== undefined && (typeof v !== "string" || v.length > ENTERPRISE_KEYS[k]!)) return false;
   }
   return true;
 }
 
-function validExperts(rs: Ruleset, experts: unknown): boolean {
-  if (!Array.isArray(experts) || experts.length > 50) return false;
-  for (const ex of experts) {
-    if (ex === null || typeof ex !== "object" || Array.isArray(ex)) return false;
-    const keys = Object.keys(ex);
-    if (keys.length !== 2 || typeof (ex as { name?: unknown }).name !== "string" || ((ex as { name: string }).name).length > 100) return false;
-    const scores = (ex as { scores?: unknown }).scores;
-    if (scores === null || typeof scores !== "object" || Array.isArray(scores)) return false;
-    for (const [id, v] of Object.entries(scores)) {
-      const item = judgedById(rs).get(id);
-      if (!item) return false;
+const EXPERT_KEYS = 2;
+
+function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: string): Prepared | null {
+  if (!Array.isArray(experts) || experts.length > 50) return null;
+  const judged = judgedIndex(rs);
+  const width = rs.judged.length;
+  const scores = new Float64Array(experts.length * width).fill(NaN);
+  const names: string[] = new Array(experts.length);
+  for (let e = 0; e < experts.length; e++) {
+    const ex: unknown = experts[e];
+    if (ex === null || typeof ex !== "object" || Array.isArray(ex)) return null;
+    const { name, scores: s } = ex as { name?: unknown; scores?: unknown };
+    if (typeof name !== "string" || name.length > 100) return null;
+    if (s === null || typeof s !== "object" || Array.isArray(s)) return null;
+    if (Object.keys(ex).length !== EXPERT_KEYS) return null;
+    names[e] = name;
+    const base = e * width;
+    let n = 0;
+    for (const id in s) {
+      if (!hasOwn.call(s, id)) continue;
+      n++;
+      const k = judged.get(id);
+      if (k === undefined) return null;
+      const v = (s as Record<string, unknown>)[id];
       if (v === undefined) continue;
       const d = scoreDec(v);
-      if (d === null || d < 0 || d > item.max) return false;
+      if (d === null || d < 0 || d > rs.judged[k]!.max) return null;
+      scores[base + k] = d;
     }
+    if (Object.keys(s).length !== n) return null;
   }
-  return true;
+  return { inputs, grade, expertNames: names, scores };
 }
 
-const judgedMaps = new WeakMap<Ruleset, Map<string, CompiledItem>>();
-function judgedById(rs: Ruleset): Map<string, CompiledItem> {
+const judgedMaps = new WeakMap<Ruleset, Map<string, number>>();
+function judgedIndex(rs: Ruleset): Map<string, number> {
   let m = judgedMaps.get(rs);
   if (!m) {
-    m = new Map(rs.judged.map((i) => [i.id, i]));
+    m = new Map(rs.judged.map((item, k) => [item.id, k]));
     judgedMaps.set(rs, m);
   }
   return m;
@@ -144,41 +169,40 @@ interface JudgedScore {
   flagged: "spread" | "unscored" | null;
 }
 
-function combineExperts(rs: Ruleset, experts: Prepared["experts"], withFigures: boolean): { points: D.Dec[]; details: JudgedScore[] } {
+function combineExperts(rs: Ruleset, p: Prepared, withFigures: boolean): { points: D.Dec[]; details: JudgedScore[] } {
   const judged = rs.judged;
-  const points: D.Dec[] = new Array(judged.length);
-  const details: JudgedScore[] = [];
+  const width = judged.length;
+  const experts = p.expertNames.length;
+  const points: D.Dec[] = new Array(width);
+  const details: JudgedScore[] = new Array(width);
   const trimmed = rs.experts.combine === "trimmed mean";
   const step = rs.experts.round;
   const spreadLimit = rs.experts.spread;
-  const scores: D.Dec[] = [];
-  for (let k = 0; k < judged.length; k++) {
-    const id = judged[k]!.id;
-    scores.length = 0;
-    const figures: { expert: string; score: D.Dec }[] = [];
-    for (let e = 0; e < experts.length; e++) {
-      const s = experts[e]!.scores;
-      if (!hasOwn.call(s, id)) continue;
-      const d = scoreDec(s[id]);
-      if (d === null) continue;
-      scores.push(d);
-      if (withFigures) figures.push({ expert: experts[e]!.name, score: d });
-    }
+  const scores = p.scores;
+  for (let k = 0; k < width; k++) {
     let lo = Infinity;
     let hi = -Infinity;
     let sum = 0;
-    for (const s of scores) { sum += s; if (s < lo) lo = s; if (s > hi) hi = s; }
-    let n = scores.length;
-    if (trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
-    let p = n === 0 ? 0 : D.div(sum, n * D.SCALE) ?? 0;
-    if (step !== null && step > 0) p = D.roundTo(p, step);
-    p = Math.min(p, judged[k]!.max);
-    points[k] = p;
-    {
-      const spread = scores.length > 0 ? hi - lo : 0;
-      const flagged = scores.length === 0 ? "unscored" : spreadLimit !== null && spread > spreadLimit ? "spread" : null;
-      details.push({ points: p, figures, used: n, spread, flagged });
+    let n = 0;
+    const figures: { expert: string; score: D.Dec }[] = [];
+    for (let e = 0; e < experts; e++) {
+      const d = scores[e * width + k]!;
+      if (d !== d) continue; // NaN: this expert did not score the item
+      sum += d;
+      n++;
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+      if (withFigures) figures.push({ expert: p.expertNames[e]!, score: d });
     }
+    const scored = n;
+    if (trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
+    let pts = n === 0 ? 0 : n === 1 ? sum : D.div(sum, n * D.SCALE) ?? 0;
+    if (step !== null && step > 0) pts = D.roundTo(pts, step);
+    if (pts > judged[k]!.max) pts = judged[k]!.max;
+    points[k] = pts;
+    const spread = scored > 0 ? hi - lo : 0;
+    const flagged = scored === 0 ? "unscored" : spreadLimit !== null && spread > spreadLimit ? "spread" : null;
+    details[k] = { points: pts, figures, used: n, spread, flagged };
   }
   return { points, details };
 }
@@ -202,7 +226,7 @@ export function evaluate(rs: Ruleset, application: unknown, options: EvaluateOpt
 }
 
 function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: boolean): R.EvaluationResult {
-  const experts = combineExperts(rs, p.experts, trace);
+  const experts = combineExperts(rs, p, trace);
   const env: Env = { inputs: p.inputs, records: [], judged: experts.points, trace: null };
   const sink: TraceSink | null = trace ? { matches: [], windows: [], terms: [] } : null;
   let total = 0;
