@@ -61,6 +61,8 @@ export interface CompiledItem {
   readonly explain: (env: Env, points: D.Dec, raw: D.Dec) => string;
   /** Indexes of the inputs the item reads. */
   readonly reads: readonly number[];
+  /** For take-highest and tiers: which branch or tier (in source order) gave the points, or -1. */
+  readonly branch: ((env: Env) => number) | null;
   /** For judged items, the index into `Env.judged`. */
   readonly judgedIndex: number;
 }
@@ -263,7 +265,7 @@ class Compiler {
     const max = info?.bounds.max ?? 0;
     const cap = item.cap ? D.parseDec(item.cap.value) : null;
     const reads = new Set<number>();
-    const { score, explain, judgedIndex } = this.form(item, item.form, reads, max);
+    const { score, explain, judgedIndex, branch } = this.form(item, item.form, reads, max);
     return {
       index: this.itemIndex++,
       id: item.id,
@@ -277,6 +279,7 @@ class Compiler {
       explain,
       reads: [...reads],
       judgedIndex,
+      branch: branch ?? null,
     };
   }
 
@@ -285,7 +288,7 @@ class Compiler {
     form: ScoreForm,
     reads: Set<number>,
     max: D.Dec,
-  ): { score: (env: Env) => D.Dec; explain: CompiledItem["explain"]; judgedIndex: number } {
+  ): { score: (env: Env) => D.Dec; explain: CompiledItem["explain"]; judgedIndex: number; branch?: (env: Env) => number } {
     const capText = (points: D.Dec, raw: D.Dec) => (points < raw ? `，封顶 ${D.format(points)}` : "");
     const top: Scope[] = [];
     switch (form.type) {
@@ -378,6 +381,7 @@ class Compiler {
             return `取最高：${branches[i]!.label} ${D.format(raw)}${met > 1 ? `（符合 ${met} 项，取其最高）` : ""}${capText(p, raw)}`;
           },
           judgedIndex: -1,
+          branch: best,
         };
       }
       case "Cumulative": {
@@ -418,7 +422,7 @@ class Compiler {
         const value = this.expr(form.value, top, reads);
         const label = this.text(form.value.span);
         const tiers = form.tiers
-          .map((t) => ({ op: t.op, threshold: D.parseDec(t.threshold.value) ?? 0, points: D.parseDec(t.points.value) ?? 0 }))
+          .map((t, source) => ({ source, op: t.op, threshold: D.parseDec(t.threshold.value) ?? 0, points: D.parseDec(t.points.value) ?? 0 }))
           .sort((a, b) => b.threshold - a.threshold || (a.op === ">" ? -1 : 1));
         const pick = (v: unknown) => {
           if (typeof v !== "number") return -1;
@@ -441,6 +445,7 @@ class Compiler {
             return `${label} ${vt} ${t.op === ">=" ? "≥" : ">"} ${D.format(t.threshold)} → ${D.format(raw)}${capText(p, raw)}`;
           },
           judgedIndex: -1,
+          branch: (env) => { const i = pick(value(env)); return i < 0 ? -1 : tiers[i]!.source; },
         };
       }
       case "Formula": {

@@ -261,6 +261,8 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           points: amount(pts),
           maximum: amount(item.max),
           reason: detail ? judgedReason(detail, rs) : item.explain(env, pts, raw),
+          ...(item.branch ? { branch: item.branch(env) } : {}),
+          ...(item.cap !== null ? { capped: raw > item.cap } : {}),
           inputs: item.reads.map((k) => inputValue(rs, p.inputs, k)),
           ...(detail ? { experts: detail.figures.map((f) => ({ name: f.expert, score: amount(f.score) })) } : {}),
           source: source(item.source),

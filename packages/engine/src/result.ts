@@ -37,6 +37,10 @@ export interface ItemResult {
   readonly form?: string;
   /** Why, in Chinese, showing the arithmetic: "3 个：2 + 0.5 × 2 = 3". */
   readonly reason?: string;
+  /** Take-highest and tiers: the branch or tier (0-based, in source order) that gave the points; -1 for none. */
+  readonly branch?: number;
+  /** Items with a cap: whether the cap cut the points. */
+  readonly capped?: boolean;
   readonly inputs?: readonly InputValue[];
   readonly experts?: readonly { readonly name: string; readonly score: Amount }[];
   readonly source?: Source;
