@@ -111,9 +111,15 @@ const commands: Record<string, Command> = {
       return EXIT_OK;
     },
   },
+  test: {
+    summary: "运行规则文件旁的测试用例 / run the test cases beside a rule file",
+    usage: "jsqc test <rules> [--cases DIR] [--coverage] [--min-coverage P] [--verbose]",
+    options: { ...COMMON, cases: { type: "string" }, coverage: { type: "boolean" }, "min-coverage": { type: "string" }, verbose: { type: "boolean" } },
+    run: async ({ values, positionals }, io) => (await import("./test-command.js")).testCommand(values, positionals, io),
+  },
 };
 
-/** Registers a command (later modules add test, batch, diff). */
+/** Registers a command (later modules add batch, diff). */
 export function addCommand(name: string, command: Command): void {
   commands[name] = command;
 }

@@ -4,3 +4,6 @@ export { evaluate, validate, amount, type EvaluateOptions, type Evaluation } fro
 export { applicationSchema, applicationJsonSchema, type InputError, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, MAX_EXPERTS } from "./schema.js";
 export type * from "./result.js";
 export { parseDay, formatDay, addDuration } from "./dates.js";
+export { runCase, applyOverrides, coverage, coverageGoals, exercised, type RuleCase, type Expectation, type CaseResult, type Difference, type Coverage, type CoverageGoal } from "./rule-tests.js";
+export { checkCreditCode, creditCodeCheckChar, isJiangsuCode } from "./credit-code.js";
+export { JIANGSU_CITIES, countiesOf, cityOfDivision, countyOfDivision } from "./jiangsu.js";
