@@ -198,7 +198,8 @@ class Compiler {
           for (const v of d.vetoes) vetoes.push(this.condition(v.id, v.text.value, v.when, v.span));
           break;
         case "Eligibility":
-          d.requirements.forEach((r, i) => eligibility.push(this.requirement(`基本条件.${i + 1}`, r)));
+          // Numbered across blocks, so two eligibility blocks never share an id.
+          for (const r of d.requirements) eligibility.push(this.requirement(`基本条件.${eligibility.length + 1}`, r));
           break;
         case "Grade": grades.push(this.grade(d)); break;
         case "Experts":
@@ -424,15 +425,14 @@ class Compiler {
         const tiers = form.tiers
           .map((t, source) => ({ source, op: t.op, threshold: D.parseDec(t.threshold.value) ?? 0, points: D.parseDec(t.points.value) ?? 0 }))
           .sort((a, b) => b.threshold - a.threshold || (a.op === ">" ? -1 : 1));
+        // The points of the highest tier reached (tiers are sorted by threshold, highest first).
         const pick = (v: unknown) => {
           if (typeof v !== "number") return -1;
-          let best = -1;
           for (let i = 0; i < tiers.length; i++) {
             const t = tiers[i]!;
-            const reached = t.op === ">=" ? v >= t.threshold : v > t.threshold;
-            if (reached && (best < 0 || t.points > tiers[best]!.points)) best = i;
+            if (t.op === ">=" ? v >= t.threshold : v > t.threshold) return i;
           }
-          return best;
+          return -1;
         };
         return {
           score: (env) => { const i = pick(value(env)); return i < 0 ? 0 : tiers[i]!.points; },

@@ -185,22 +185,27 @@ function foundText(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
-/** What a value at `path` should be, in Chinese, from the rule file's declarations. */
-function describe(model: Model, path: readonly PropertyKey[]): { label: string; expected: string } {
+interface Words { zh: string; en: string }
+
+/** What a value at `path` should be, in Chinese and English, from the rule file's declarations. */
+function describe(model: Model, path: readonly PropertyKey[]): { label: string; expected: Words | null } {
   if (path[0] === "inputs" && typeof path[1] === "string") {
     const sym = model.symbols.get(path[1]);
-    if (sym?.kind !== "input") return { label: path[1], expected: "（未声明的输入项）" };
+    if (sym?.kind !== "input") return { label: path[1], expected: { zh: "（未声明的输入项）", en: "(not an input of the rule file)" } };
     const label = sym.decl.label?.value ?? sym.name;
     if (path.length === 2) return { label, expected: expectedOf(model, sym.type, sym.decl) };
-    if (sym.type.kind === "set") return { label, expected: `${enumMembers(model, sym.type.element).join("、")}之一` };
+    if (sym.type.kind === "set") {
+      const list = enumMembers(model, sym.type.element);
+      return { label, expected: { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` } };
+    }
     if (sym.type.kind === "list") {
       const fieldName = path[3];
       const field = typeof fieldName === "string" ? model.records.get(sym.type.record)?.get(fieldName) : undefined;
       if (field?.kind === "field") {
         return { label: `${label} › ${field.decl.label?.value ?? field.name}`, expected: expectedOf(model, field.type, field.decl) };
       }
-      const fields = [...(model.records.get(sym.type.record)?.keys() ?? [])].join("、");
-      return { label, expected: `记录，含字段 ${fields}` };
+      const fields = [...(model.records.get(sym.type.record)?.keys() ?? [])];
+      return { label, expected: { zh: `记录，含字段 ${fields.join("、")}`, en: `a record with fields ${fields.join(", ")}` } };
     }
     return { label, expected: expectedOf(model, sym.type, sym.decl) };
   }
@@ -208,34 +213,49 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
     const id = path[3];
     if (typeof id === "string") {
       const info = model.items.get(id);
-      if (info) return { label: `专家评分 ${id}`, expected: `0 至 ${D.format(info.bounds.max)} 之间的分数` };
-      return { label: `专家评分 ${id}`, expected: "专家评分项的编号（如 一.1）" };
+      if (info) {
+        const max = D.format(info.bounds.max);
+        return { label: `专家评分 ${id}`, expected: { zh: `0 至 ${max} 之间的分数`, en: `a score from 0 to ${max}` } };
+      }
+      return { label: `专家评分 ${id}`, expected: { zh: "专家评分项的编号（如 一.1）", en: "the id of a judged item (e.g. 一.1)" } };
     }
-    return { label: "专家评分", expected: "[{ name, scores: { 项目编号: 分数 } }]" };
+    return { label: "专家评分", expected: { zh: "[{ name, scores: { 项目编号: 分数 } }]", en: "[{ name, scores: { itemId: score } }]" } };
+  }
+  if (path.length === 1 && path[0] === "grade") {
+    const grades = [...model.symbols.values()].filter((s) => s.kind === "grade").map((s) => s.name);
+    return { label: "申报等级", expected: { zh: `${grades.join("、")}之一`, en: `one of ${grades.join(", ")}` } };
   }
   const last = path[path.length - 1];
-  return { label: ENVELOPE_LABELS[String(last)] ?? String(last ?? "申请"), expected: "" };
+  return { label: ENVELOPE_LABELS[String(last)] ?? String(last ?? "申请"), expected: null };
 }
 
-function expectedOf(model: Model, type: Type, decl: DeclWithOptions): string {
+function expectedOf(model: Model, type: Type, decl: DeclWithOptions): Words {
   const { min, max } = bounds(decl);
-  const range = min !== null || max !== null ? `，${min !== null ? D.format(min) : ""}–${max !== null ? D.format(max) : ""}` : "";
+  const lo = min !== null ? D.format(min) : type.kind === "count" ? "0" : "";
+  const range = min !== null || max !== null ? `${lo}–${max !== null ? D.format(max) : ""}` : "";
   switch (type.kind) {
-    case "bool": return "true 或 false";
-    case "count": return `非负整数${range}`;
-    case "number": return `数值（最多 6 位小数）${range}`;
-    case "date": return "日期 YYYY-MM-DD";
-    case "text": return `文字（不超过 ${MAX_TEXT_LENGTH} 字）`;
-    case "enum": return `${enumMembers(model, type.name).join("、")}之一`;
-    case "set": return `数组，元素为 ${enumMembers(model, type.element).join("、")}，不重复`;
-    case "list": return `记录数组（不超过 ${MAX_LIST_LENGTH} 条）`;
-    default: return typeZh(type);
+    case "bool": return { zh: "true 或 false", en: "true or false" };
+    case "count": return { zh: `非负整数${range ? `（${range}）` : ""}`, en: `a whole number ≥ 0${range ? ` (${range})` : ""}` };
+    case "number": return { zh: `数值，最多 6 位小数${range ? `（${range}）` : ""}`, en: `a number with at most 6 decimals${range ? ` (${range})` : ""}` };
+    case "date": return { zh: "日期 YYYY-MM-DD", en: "a date YYYY-MM-DD" };
+    case "text": return { zh: `文字（不超过 ${MAX_TEXT_LENGTH} 字）`, en: `text (at most ${MAX_TEXT_LENGTH} characters)` };
+    case "enum": {
+      const list = enumMembers(model, type.name);
+      return { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` };
+    }
+    case "set": {
+      const list = enumMembers(model, type.element);
+      return { zh: `数组，元素为 ${list.join("、")}，不重复`, en: `an array of distinct values from ${list.join(", ")}` };
+    }
+    case "list": return { zh: `记录数组（不超过 ${MAX_LIST_LENGTH} 条）`, en: `an array of records (at most ${MAX_LIST_LENGTH})` };
+    default: return { zh: typeZh(type), en: type.kind };
   }
 }
 
 /** Translates zod issues into `InputError`s (one per unknown key). */
 export function toInputErrors(model: Model, issues: readonly z.core.$ZodIssue[], root: unknown): InputError[] {
   const out: InputError[] = [];
+  const seen = new Set<string>();
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
@@ -254,17 +274,20 @@ export function toInputErrors(model: Model, issues: readonly z.core.$ZodIssue[],
     }
     const path = issue.path;
     const where = pathText(path);
+    // A value failing several checks (a union's branches, a refinement) is one problem.
+    if (seen.has(where)) continue;
+    seen.add(where);
     const { label, expected } = describe(model, path);
-    const value = valueAt(root, path);
-    const found = foundText(value);
-    const exp = expected || issue.message;
+    const found = foundText(valueAt(root, path));
+    const zh = expected?.zh ?? issue.message;
+    const en = expected?.en ?? issue.message;
     out.push({
       path: where,
       label,
-      expected: exp,
+      expected: zh,
       found,
-      message: `${where}（${label}）：应为${exp}，实为 ${found}`,
-      messageEn: `${where} (${label}): expected ${exp}, found ${found}`,
+      message: `${where}（${label}）：应为${zh}，实为 ${found}`,
+      messageEn: `${where} (${label}): expected ${en}, found ${found}`,
     });
   }
   return out;
