@@ -78,7 +78,10 @@ export interface CheckResult {
 export function check(parsed: ParseResult): CheckResult {
   const c = new Checker(parsed);
   c.run();
-  return { diagnostics: finishDiagnostics([...parsed.diagnostics, ...c.diagnostics]), model: c.model() };
+  // On a line the parser could not read, what the checker finds is the same mistake again.
+  const syntaxLines = new Set(parsed.diagnostics.filter((d) => /^[PL]/.test(d.code)).map((d) => d.span.start.line));
+  const found = c.diagnostics.filter((d) => !syntaxLines.has(d.span.start.line));
+  return { diagnostics: finishDiagnostics([...parsed.diagnostics, ...found]), model: c.model() };
 }
 
 /** Whether a list of diagnostics holds an error (warnings do not block publishing). */
@@ -96,8 +99,16 @@ function fmt(d: D.Dec): string {
   return D.format(d);
 }
 
-function contains(outer: A.Span, inner: A.Span): boolean {
-  return inner.start.offset >= outer.start.offset && inner.start.offset < outer.end.offset;
+/** Index of the first number in the sorted list at least `n`. */
+function firstAtLeast(sorted: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 class Checker {
@@ -112,9 +123,22 @@ class Checker {
   private readonly used = new Set<Sym>();
   private summary: Summary = { total: null, weightSum: 0, sections: [], reachable: { min: 0, max: 0 } };
   private readonly syntaxSpans: A.Span[];
+  /** Start offsets of the syntax errors, sorted. */
+  private readonly syntaxOffsets: number[];
+  /**
+   * Where each declaration's stretch of text ends: at the next one's start. Recovery can end a
+   * node before the error that broke it, so "broken" looks at the whole stretch.
+   */
+  private readonly extentEnd = new Map<object, number>();
+  private namesMayBeMissing: boolean | undefined;
 
   constructor(private readonly parsed: ParseResult) {
     this.syntaxSpans = parsed.diagnostics.filter((d) => /^[PL]/.test(d.code)).map((d) => d.span);
+    this.syntaxOffsets = this.syntaxSpans.map((s) => s.start.offset).sort((a, b) => a - b);
+    const file = parsed.ast;
+    const decls: (A.RulesetHeader | A.Declaration)[] = [...(file.header ? [file.header] : []), ...file.declarations];
+    decls.sort((a, b) => a.span.start.offset - b.span.start.offset);
+    decls.forEach((d, i) => this.extentEnd.set(d, decls[i + 1]?.span.start.offset ?? Infinity));
   }
 
   model(): Model {
@@ -134,9 +158,42 @@ class Checker {
     this.diagnostics.push(diagnostic(code, span, args, data));
   }
 
-  /** Whether a syntax error was reported inside `span` (then structural findings there are noise). */
-  private brokenWithin(span: A.Span): boolean {
-    return this.syntaxSpans.some((s) => contains(span, s));
+  /**
+   * N001 or N004, unless a syntax error broke a declaration of names (an enum, record, input or
+   * table) or lies between declarations, where one may have been left unread: what they declare
+   * may be missing from the tree, and would be reported at every use.
+   */
+  private unknownName(code: "N001" | "N004", span: A.Span, name: string): void {
+    this.namesMayBeMissing ??= this.parsed.ast.declarations.some((d) =>
+      d.type === "Enum" || d.type === "Record" || d.type === "Input" || d.type === "Table" ? this.brokenWithin(d) : this.brokenAfter(d),
+    ) || (this.parsed.ast.header !== null && this.brokenAfter(this.parsed.ast.header)) || this.brokenBefore();
+    if (!this.namesMayBeMissing) this.report(code, span, { name });
+  }
+
+  /** Whether a syntax error lies after a declaration's end and before the next one begins. */
+  private brokenAfter(node: { readonly span: A.Span }): boolean {
+    return this.syntaxIn(node.span.end.offset, this.extentEnd.get(node) ?? node.span.end.offset);
+  }
+
+  /** Whether a syntax error lies before the first declaration. */
+  private brokenBefore(): boolean {
+    const file = this.parsed.ast;
+    const first = Math.min(file.header?.span.start.offset ?? Infinity, ...file.declarations.map((d) => d.span.start.offset));
+    return this.syntaxIn(0, first);
+  }
+
+  /** Whether a syntax error starts in [from, to). */
+  private syntaxIn(from: number, to: number): boolean {
+    const first = this.syntaxOffsets[firstAtLeast(this.syntaxOffsets, from)];
+    return first !== undefined && first < to;
+  }
+
+  /**
+   * Whether a syntax error was reported in a declaration's stretch of text (then structural
+   * findings there are noise).
+   */
+  private brokenWithin(node: { readonly span: A.Span }): boolean {
+    return this.syntaxIn(node.span.start.offset, this.extentEnd.get(node) ?? node.span.end.offset);
   }
 
   private reference(span: A.Span, symbol: Sym): void {
@@ -230,7 +287,8 @@ class Checker {
         const keyEnums = d.keys.map((k) => k.enumName.value);
         this.define({ kind: "table", name: d.name.value, span: d.name.span, decl: d, keyEnums, bounds: this.tableBounds(d) });
       } else if (d.type === "Grade" && d.name.value) {
-        this.define({ kind: "grade", name: d.name.value, span: d.name.span, decl: d });
+        // A second grade of the same name is reported as G002, not also as N002.
+        if (this.symbols.get(d.name.value)?.kind !== "grade") this.define({ kind: "grade", name: d.name.value, span: d.name.span, decl: d });
       }
     }
   }
@@ -245,7 +303,7 @@ class Checker {
       case "NamedType": {
         if (!t.name.value) return UNKNOWN;
         const sym = this.symbols.get(t.name.value);
-        if (!sym) { this.report("N004", t.name.span, { name: t.name.value }); return UNKNOWN; }
+        if (!sym) { this.unknownName("N004", t.name.span, t.name.value); return UNKNOWN; }
         this.reference(t.name.span, sym);
         if (sym.kind === "enum") return { kind: "enum", name: sym.name };
         if (sym.kind === "record") { this.report("I003", t.name.span, { name: sym.name }); return UNKNOWN; }
@@ -255,7 +313,7 @@ class Checker {
       case "SetType": {
         if (!t.element.value) return UNKNOWN;
         const sym = this.symbols.get(t.element.value);
-        if (!sym) { this.report("N004", t.element.span, { name: t.element.value }); return UNKNOWN; }
+        if (!sym) { this.unknownName("N004", t.element.span, t.element.value); return UNKNOWN; }
         this.reference(t.element.span, sym);
         if (sym.kind !== "enum") { this.report("I004", t.element.span, { name: sym.name }); return UNKNOWN; }
         return { kind: "set", element: sym.name };
@@ -263,7 +321,7 @@ class Checker {
       case "ListType": {
         if (!t.element.value) return UNKNOWN;
         const sym = this.symbols.get(t.element.value);
-        if (!sym) { this.report("N004", t.element.span, { name: t.element.value }); return UNKNOWN; }
+        if (!sym) { this.unknownName("N004", t.element.span, t.element.value); return UNKNOWN; }
         this.reference(t.element.span, sym);
         if (sym.kind !== "record" || !allowList) { this.report("I005", t.element.span, { name: sym.name }); return UNKNOWN; }
         return { kind: "list", record: sym.name };
@@ -308,7 +366,7 @@ class Checker {
       }
       return;
     }
-    if (this.brokenWithin(h.span)) return;
+    if (this.brokenWithin(h)) return;
     if (!h.year) this.report("S005", h.title.span, { clause: "year" });
     if (!h.total) this.report("S005", h.title.span, { clause: "total" });
     if (h.effectiveFrom && h.effectiveTo && h.effectiveFrom.value > h.effectiveTo.value) {
@@ -329,7 +387,12 @@ class Checker {
 
   private symType(sym: Sym): Type {
     switch (sym.kind) {
-      case "input": case "field": return sym.type;
+      // A declaration a syntax error broke may have lost part of its type or bounds.
+      case "input": return this.brokenWithin(sym.decl) ? UNKNOWN : sym.type;
+      case "field": {
+        const record = this.symbols.get(sym.record);
+        return record && this.brokenWithin(record.decl) ? UNKNOWN : sym.type;
+      }
       case "member": return { kind: "enum", name: sym.enumName };
       default: return UNKNOWN;
     }
@@ -339,7 +402,7 @@ class Checker {
   private lookupName(n: A.NameExpr, scope: Scope, expectedEnum?: string): Sym | undefined {
     const found = this.findName(n.name, scope, expectedEnum);
     if (!found) {
-      this.report("N001", n.span, { name: n.name });
+      this.unknownName("N001", n.span, n.name);
       return undefined;
     }
     this.resolved.set(n, found);
@@ -365,6 +428,18 @@ class Checker {
     const t = this.typeOf(e, scope, expected.kind === "enum" ? expected.name : undefined);
     if (!assignable(t, expected)) this.mismatch(e.span, expected, t);
     return t;
+  }
+
+  /** A number's type; unknown after reporting that it is not one, so that the mistake is told once. */
+  private numeric(e: A.Expr, scope: Scope): Type {
+    const t = this.expect(e, NUMBER, scope);
+    return assignable(t, NUMBER) ? t : UNKNOWN;
+  }
+
+  /** Yes/no, or unknown after reporting that the operand is not (or is unknown itself). */
+  private boolean(e: A.Expr, scope: Scope): Type {
+    const t = this.expect(e, BOOL, scope);
+    return t.kind === "bool" ? BOOL : UNKNOWN;
   }
 
   private mismatch(span: A.Span, expected: Type, found: Type): void {
@@ -398,9 +473,8 @@ class Checker {
         return this.symType(sym);
       }
       case "Unary":
-        if (e.op === "not") { this.expect(e.operand, BOOL, scope); return BOOL; }
-        this.expect(e.operand, NUMBER, scope);
-        return NUMBER;
+        if (e.op === "not") return this.boolean(e.operand, scope);
+        return this.numeric(e.operand, scope).kind === "unknown" ? UNKNOWN : NUMBER;
       case "Binary": return this.binary(e, scope);
       case "In": {
         const subject = this.typeOf(e.subject, scope);
@@ -409,21 +483,27 @@ class Checker {
         else if (subject.kind === "set") enumName = subject.element;
         else if (subject.kind !== "unknown") {
           this.report("T001", e.subject.span, { expected: "枚举或集合", found: typeZh(subject), expectedEn: "an enum or a set", foundEn: typeEn(subject) });
+          return UNKNOWN;
         }
         for (const v of e.values) {
           if (!enumName) continue;
           const m = this.members.get(v.name)?.find((s) => s.kind === "member" && s.enumName === enumName);
-          if (!m) { this.report("N005", v.span, { name: v.name, enum: enumName }); continue; }
+          if (!m) {
+            // An enum that a syntax error cut short may have lost the member.
+            const decl = this.symbols.get(enumName);
+            if (decl?.kind === "enum" && !this.brokenWithin(decl.decl)) this.report("N005", v.span, { name: v.name, enum: enumName });
+            continue;
+          }
           this.resolved.set(v, m);
           this.reference(v.span, m);
           this.types.set(v, { kind: "enum", name: enumName });
         }
         return BOOL;
       }
-      case "Within":
-        this.expect(e.subject, DATE, scope);
-        this.expect(e.anchor, DATE, scope);
-        return BOOL;
+      case "Within": {
+        const ok = [this.expect(e.subject, DATE, scope), this.expect(e.anchor, DATE, scope)].every((t) => assignable(t, DATE));
+        return ok ? BOOL : UNKNOWN;
+      }
       case "Call": return this.call(e, scope);
       case "Quantifier": return this.quantifier(e, scope);
       case "Lookup": return this.lookup(e, scope);
@@ -432,10 +512,11 @@ class Checker {
 
   private binary(e: A.BinaryExpr, scope: Scope): Type {
     switch (e.op) {
-      case "and": case "or":
-        this.expect(e.left, BOOL, scope);
-        this.expect(e.right, BOOL, scope);
-        return BOOL;
+      case "and": case "or": {
+        const l = this.boolean(e.left, scope);
+        const r = this.boolean(e.right, scope);
+        return l.kind === "unknown" || r.kind === "unknown" ? UNKNOWN : BOOL;
+      }
       case "+": case "-": {
         const l = this.typeOf(e.left, scope);
         const r = this.typeOf(e.right, scope);
@@ -447,11 +528,13 @@ class Checker {
         if (r.kind === "duration") { this.report("T005", e.right.span); return UNKNOWN; }
         if (!isNumeric(l)) { this.mismatch(e.left.span, NUMBER, l); return UNKNOWN; }
         if (!isNumeric(r)) { this.mismatch(e.right.span, NUMBER, r); return UNKNOWN; }
+        if (l.kind === "unknown" || r.kind === "unknown") return UNKNOWN;
         return l.kind === "count" && r.kind === "count" && e.op === "+" ? COUNT : NUMBER;
       }
       case "*": case "/": {
-        const l = this.expect(e.left, NUMBER, scope);
-        const r = this.expect(e.right, NUMBER, scope);
+        const l = this.numeric(e.left, scope);
+        const r = this.numeric(e.right, scope);
+        if (l.kind === "unknown" || r.kind === "unknown") return UNKNOWN;
         return l.kind === "count" && r.kind === "count" && e.op === "*" ? COUNT : NUMBER;
       }
       case "==": case "!=": {
@@ -463,6 +546,7 @@ class Checker {
         if (!comparable(a, b)) {
           const [l, r] = leftFirst ? [a, b] : [b, a];
           this.report("T002", e.span, { left: typeZh(l), right: typeZh(r), leftEn: typeEn(l), rightEn: typeEn(r) });
+          return UNKNOWN;
         }
         return BOOL;
       }
@@ -474,6 +558,7 @@ class Checker {
           (isNumeric(l) && isNumeric(r)) || (l.kind === "date" && r.kind === "date");
         if (!ok || !ordered(l) || !ordered(r)) {
           this.report("T002", e.span, { left: typeZh(l), right: typeZh(r), leftEn: typeEn(l), rightEn: typeEn(r) });
+          return UNKNOWN;
         }
         return BOOL;
       }
@@ -495,8 +580,13 @@ class Checker {
       case "min": case "max": {
         if (e.args.length < 1) this.report("T003", e.span, { fn: e.fn, expected: "1+", found: 0 });
         let allCount = true;
-        for (const a of e.args) if (this.expect(a, NUMBER, scope).kind !== "count") allCount = false;
-        return allCount ? COUNT : NUMBER;
+        let anyUnknown = false;
+        for (const a of e.args) {
+          const t = this.numeric(a, scope);
+          if (t.kind !== "count") allCount = false;
+          if (t.kind === "unknown") anyUnknown = true;
+        }
+        return anyUnknown ? UNKNOWN : allCount ? COUNT : NUMBER;
       }
       case "year":
         arity(1);
@@ -542,22 +632,25 @@ class Checker {
       if (e.where) this.condition(e.where, innerScope);
       if (e.of) this.expect(e.of, NUMBER, innerScope);
     }
-    if (e.kind === "sum" && !e.of) this.report("T003", e.span, { fn: "sum", expected: "of …", found: 0 });
+    if (e.kind === "sum" && !e.of) this.report("T006", e.span);
     return e.kind === "count" ? COUNT : e.kind === "sum" ? NUMBER : BOOL;
   }
 
   private lookup(e: A.LookupExpr, scope: Scope): Type {
     const sym = this.symbols.get(e.table.name);
-    if (!sym) { this.report("N001", e.table.span, { name: e.table.name }); return UNKNOWN; }
+    if (!sym) { this.unknownName("N001", e.table.span, e.table.name); return UNKNOWN; }
     this.resolved.set(e.table, sym);
     this.reference(e.table.span, sym);
     if (sym.kind !== "table") { this.report("N007", e.table.span, { name: e.table.name }); return UNKNOWN; }
-    if (e.keys.length !== sym.keyEnums.length) {
+    // A table with a syntax error may have lost its keys; one with more than two is reported (E005).
+    if (this.brokenWithin(sym.decl)) { for (const k of e.keys) this.typeOf(k, scope); return UNKNOWN; }
+    if (e.keys.length !== sym.keyEnums.length && sym.keyEnums.length <= 2) {
       this.report("T004", e.span, { table: sym.name, expected: sym.keyEnums.length, found: e.keys.length });
     }
     e.keys.forEach((k, i) => {
       const enumName = sym.keyEnums[i];
-      if (enumName) this.expect(k, { kind: "enum", name: enumName }, scope);
+      // A key whose type is not an enum has been reported (N004, E003): the key is not checked.
+      if (enumName && this.symbols.get(enumName)?.kind === "enum") this.expect(k, { kind: "enum", name: enumName }, scope);
       else this.typeOf(k, scope);
     });
     return NUMBER;
@@ -619,51 +712,68 @@ class Checker {
   // --- tables ---------------------------------------------------------------------------------
 
   private table(t: A.TableDecl): void {
-    if (this.brokenWithin(t.span)) return;
+    if (this.brokenWithin(t)) return;
     if (t.keys.length > 2) { this.report("E005", t.keys[2]!.span, { found: t.keys.length }); return; }
     const enums: (string | null)[] = t.keys.map((k) => {
       const sym = this.symbols.get(k.enumName.value);
-      if (!sym) { this.report("N004", k.enumName.span, { name: k.enumName.value }); return null; }
+      if (!sym) { this.unknownName("N004", k.enumName.span, k.enumName.value); return null; }
       this.reference(k.enumName.span, sym);
       if (sym.kind !== "enum") { this.report("E003", k.enumName.span, { name: k.enumName.value }); return null; }
       return sym.name;
     });
-    const rowEnum = enums[0] ?? null;
-    const colEnum = enums[1] ?? null;
+    // An enum that a syntax error cut short may lack members: rows and columns are not held to it.
+    const intact = (name: string | null | undefined) => {
+      const sym = name ? this.symbols.get(name) : undefined;
+      return sym?.kind === "enum" && !this.brokenWithin(sym.decl) ? sym.name : null;
+    };
+    const rowEnum = intact(enums[0]);
+    const colEnum = intact(enums[1]);
     if (t.keys.length === 2 && t.columns.length === 0) { this.report("E006", t.name.span); return; }
     const expectedValues = t.keys.length === 2 ? t.columns.length : 1;
-    const seenRows = new Set<string>();
-    for (const r of t.rows) {
-      if (rowEnum) this.member(r.key, rowEnum);
-      if (seenRows.has(r.key.value)) this.report("E004", r.key.span, { member: r.key.value });
-      seenRows.add(r.key.value);
-      if (r.values.length !== expectedValues) this.report("E002", r.span, { found: r.values.length, expected: expectedValues });
-    }
     const seenCols = new Set<string>();
+    // A row or column that is not a member (N005) is most likely the missing member misspelt.
+    let strayRow = false;
+    let columnsWrong = false;
     for (const col of t.columns) {
-      if (colEnum) this.member(col, colEnum);
-      if (seenCols.has(col.value)) this.report("E004", col.span, { member: col.value });
+      if (colEnum && !this.member(col, colEnum)) columnsWrong = true;
+      if (seenCols.has(col.value)) { this.report("E004", col.span, { member: col.value }); columnsWrong = true; }
       seenCols.add(col.value);
     }
-    this.missingMembers(t, rowEnum, seenRows);
-    if (t.keys.length === 2) this.missingMembers(t, colEnum, seenCols);
+    const missingCols = t.keys.length === 2 && !columnsWrong ? this.missingMembers(t, colEnum, seenCols) : 0;
+    const seenRows = new Set<string>();
+    for (const r of t.rows) {
+      if (rowEnum && !this.member(r.key, rowEnum)) strayRow = true;
+      if (seenRows.has(r.key.value)) this.report("E004", r.key.span, { member: r.key.value });
+      seenRows.add(r.key.value);
+      // When the columns line is wrong, every row looks wrong: the columns are the mistake.
+      if (r.values.length !== expectedValues && !columnsWrong && missingCols === 0) {
+        this.report("E002", r.span, { found: r.values.length, expected: expectedValues });
+      }
+    }
+    if (!strayRow) this.missingMembers(t, rowEnum, seenRows);
   }
 
-  private member(lit: A.Lit<string>, enumName: string): void {
+  /** Checks that a row or column names a member of the enum; false after reporting it does not. */
+  private member(lit: A.Lit<string>, enumName: string): boolean {
     const m = this.members.get(lit.value)?.find((s) => s.kind === "member" && s.enumName === enumName);
     if (!m) this.report("N005", lit.span, { name: lit.value, enum: enumName });
     else this.reference(lit.span, m);
+    return m !== undefined;
   }
 
-  private missingMembers(t: A.TableDecl, enumName: string | null, present: Set<string>): void {
-    if (!enumName) return;
+  /** Reports the enum's members the table lacks (E001); returns how many. */
+  private missingMembers(t: A.TableDecl, enumName: string | null, present: Set<string>): number {
+    if (!enumName) return 0;
     const sym = this.symbols.get(enumName);
-    if (sym?.kind !== "enum") return;
+    if (sym?.kind !== "enum") return 0;
+    let missing = 0;
     for (const m of sym.decl.members) {
       if (!present.has(m.name.value)) {
         this.report("E001", t.name.span, { table: t.name.value, enum: enumName, member: m.name.value }, { member: m.name.value, enum: enumName });
+        missing++;
       }
     }
+    return missing;
   }
 
   // --- sections and items -----------------------------------------------------------------------
@@ -679,18 +789,21 @@ class Checker {
       const prior = seen.get(d.id.value);
       if (prior) this.report("S002", d.id.span, { id: d.id.value, line: prior.span.start.line });
       else seen.set(d.id.value, d);
-      const broken = this.brokenWithin(d.span);
+      const broken = this.brokenWithin(d);
       const numbers = new Map<number, A.ItemDecl>();
       let min = 0;
       let max = 0;
+      // An item already reported (a wrong form, points it cannot reach) makes the section's sum moot.
+      let settled = true;
       for (const item of d.items) {
         const p = numbers.get(item.number.value);
         if (p && item.number.value > 0) {
           this.report("S001", item.number.span, { what: "评分项", whatEn: "item", number: item.number.text, line: p.span.start.line });
         } else numbers.set(item.number.value, item);
-        const b = this.item(item, d);
-        min += b.min;
-        max += b.max;
+        const b = this.item(item, d, broken);
+        if (!b.settled) settled = false;
+        min += b.bounds.min;
+        max += b.bounds.max;
       }
       const cap = dec(d.cap);
       if (cap !== null) { max = Math.min(max, cap); min = Math.min(min, cap); }
@@ -699,9 +812,9 @@ class Checker {
         if (!broken) this.report("S015", d.id.span, { id: d.id.value });
       } else {
         weightSum += weight;
-        if (!broken && max > weight) {
+        if (!broken && settled && max > weight) {
           this.report("S007", d.weight!.span, { id: d.id.value, reachable: fmt(max), weight: fmt(weight) }, { reachable: fmt(max), weight: fmt(weight), section: d.id.value });
-        } else if (!broken && max < weight) {
+        } else if (!broken && settled && max < weight) {
           this.report("S008", d.weight!.span, { id: d.id.value, reachable: fmt(max), weight: fmt(weight) }, { reachable: fmt(max), weight: fmt(weight), section: d.id.value });
         }
       }
@@ -710,20 +823,31 @@ class Checker {
       reachMax += max;
     }
     const total = dec(file.header?.total);
-    if (total !== null && summaries.length > 0 && weightSum !== total && !this.brokenWithin(file.span)) {
+    // A section without a weight has been reported (S015); its share of the total is unknown.
+    const weighed = summaries.every((s) => s.weight !== null);
+    if (total !== null && summaries.length > 0 && weighed && weightSum !== total && this.syntaxSpans.length === 0) {
       this.report("S006", file.header!.total!.span, { sum: fmt(weightSum), total: fmt(total) }, { sum: fmt(weightSum), total: fmt(total) });
     }
     this.summary = { total, weightSum, sections: summaries, reachable: { min: reachMin, max: reachMax } };
   }
 
-  /** Checks an item and returns its reachable points after the cap. */
-  private item(item: A.ItemDecl, section: A.SectionDecl): Interval {
+  /**
+   * Checks an item of a section (`broken` when the section holds a syntax error) and returns its
+   * reachable points after the cap, and whether they are settled:
+   * not after an error in its form, nor after a finding on its points (then the section's sum
+   * would report the same mistake again).
+   */
+  private item(item: A.ItemDecl, section: A.SectionDecl, broken: boolean): { bounds: Interval; settled: boolean } {
     const points = dec(item.points);
+    const reportedBefore = this.diagnostics.length;
+    // Set when a value the points depend on has no type (an error reported elsewhere, e.g. N004).
+    let unknown = false;
+    const known = (t: Type): void => { if (t.kind === "unknown") unknown = true; };
     const form = item.form;
     let raw: Interval;
     switch (form.type) {
       case "Judged":
-        if (points === null) this.report("S013", item.number.span.end.offset > 0 ? item.number.span : item.span, { id: item.id });
+        if (points === null && !broken) this.report("S013", item.number.span.end.offset > 0 ? item.number.span : item.span, { id: item.id });
         raw = { min: 0, max: points ?? 0 };
         break;
       case "Fixed":
@@ -733,7 +857,7 @@ class Checker {
       case "PerCount": {
         let max = 0;
         for (const t of form.terms) {
-          this.expect(t.count, NUMBER, null);
+          known(this.expect(t.count, NUMBER, null));
           const b = this.bounds(t.count, null);
           max += mulInterval({ min: 0, max: dec(t.points) ?? 0 }, { min: Math.max(0, b.min), max: b.max }).max;
         }
@@ -741,7 +865,7 @@ class Checker {
         break;
       }
       case "BaseIncrement": {
-        this.expect(form.count, COUNT, null);
+        known(this.expect(form.count, COUNT, null));
         const b = this.bounds(form.count, null);
         const base = dec(form.base) ?? 0;
         const inc = dec(form.increment) ?? 0;
@@ -755,6 +879,7 @@ class Checker {
           this.condition(br.when, null);
           max = Math.max(max, dec(br.points) ?? 0);
         }
+        this.shadowedBranches(form);
         raw = { min: 0, max };
         break;
       }
@@ -763,10 +888,13 @@ class Checker {
         const scope = inner ? mergeScope(null, inner) : null;
         if (inner) {
           if (form.where) this.condition(form.where, scope);
-          this.expect(form.value, NUMBER, scope);
+          known(this.expect(form.value, NUMBER, scope));
           const b = this.bounds(form.value, scope);
           raw = { min: b.min < 0 ? -Infinity : 0, max: b.max > 0 ? Infinity : 0 };
-        } else raw = { min: 0, max: 0 };
+        } else {
+          unknown = true;
+          raw = { min: 0, max: 0 };
+        }
         break;
       }
       case "Tiers": {
@@ -779,25 +907,31 @@ class Checker {
         break;
       }
       case "Formula":
-        this.expect(form.expr, NUMBER, null);
+        known(this.expect(form.expr, NUMBER, null));
         raw = this.bounds(form.expr, null);
         break;
       case "MissingForm":
-        if (!this.brokenWithin(item.span)) this.report("S014", item.number.span, { id: item.id });
+        if (!broken) this.report("S014", item.number.span, { id: item.id });
         raw = { min: 0, max: 0 };
         break;
     }
+    // After a syntax error in the section (recovery may have cut or made up items), or a name or
+    // type error in the form, its bounds prove nothing.
+    const sound = !broken && form.type !== "MissingForm" && !unknown &&
+      !this.diagnostics.slice(reportedBefore).some((d) => d.severity === "error");
+    let settled = sound;
     const cap = dec(item.cap);
     let bounds = raw;
     if (cap !== null) {
-      if (raw.max <= cap && form.type !== "MissingForm") {
+      if (raw.max <= cap && sound) {
         this.report("S011", item.cap!.span, { cap: fmt(cap), reachable: fmt(raw.max) });
       }
       bounds = { min: Math.min(raw.min, cap), max: Math.min(raw.max, cap) };
     }
     if (form.type === "Judged" && points !== null) bounds = { min: 0, max: points };
-    if (!this.brokenWithin(item.span) && form.type !== "MissingForm") {
+    if (sound) {
       if (bounds.min < 0) this.report("S012", item.number.span, { id: item.id, min: fmt(bounds.min) });
+      if (points !== null && bounds.max !== points) settled = false;
       if (points !== null && bounds.max > points) {
         this.report("S009", item.points!.span, { id: item.id, reachable: fmt(bounds.max), points: fmt(points) }, { reachable: fmt(bounds.max), points: fmt(points), item: item.id });
       } else if (points !== null && bounds.max < points) {
@@ -805,7 +939,31 @@ class Checker {
       }
     }
     this.items.set(item.id, { item, section, bounds, uncapped: raw });
-    return bounds;
+    return { bounds, settled };
+  }
+
+  /**
+   * S016: a branch of `highest` never counts when another with the same condition as written gives
+   * more points (or as many and comes first), or one whose condition is `true` gives as many.
+   */
+  private shadowedBranches(form: A.TakeMaxForm): void {
+    const points = (b: A.TakeMaxBranch) => dec(b.points) ?? 0;
+    const keys = form.branches.map((b) => (b.when.type === "Missing" ? null : exprKey(b.when)));
+    const best = new Map<string, A.TakeMaxBranch>();
+    form.branches.forEach((b, i) => {
+      const key = keys[i];
+      if (key == null) return;
+      const prior = best.get(key);
+      if (!prior || points(prior) < points(b)) best.set(key, b);
+    });
+    const always = best.get(exprKey({ type: "Bool", value: true, span: form.span }));
+    form.branches.forEach((b, i) => {
+      const key = keys[i];
+      if (key == null) return;
+      const same = best.get(key);
+      const shadow = same && same !== b ? same : always && always !== b && points(always) >= points(b) ? always : undefined;
+      if (shadow) this.report("S016", b.span, { n: i + 1, line: shadow.span.start.line });
+    });
   }
 
   private tiers(form: A.TiersForm): void {
@@ -839,7 +997,8 @@ class Checker {
   }
 
   private grades(file: A.RuleFile): void {
-    const total = dec(file.header?.total);
+    // A header a syntax error broke may have the wrong total.
+    const total = file.header && !this.brokenWithin(file.header) ? dec(file.header.total) : null;
     const seen = new Map<string, A.GradeDecl>();
     let lower: { name: string; pass: D.Dec } | null = null;
     for (const d of file.declarations) {
@@ -850,7 +1009,7 @@ class Checker {
       }
       seen.set(d.name.value, d);
       for (const r of d.requirements) this.condition(r.condition, null);
-      if (this.brokenWithin(d.span)) continue;
+      if (this.brokenWithin(d)) continue;
       const pass = dec(d.pass);
       if (pass === null) this.report("G004", d.name.span, { name: d.name.value });
       else {
@@ -867,7 +1026,8 @@ class Checker {
       if (d.windowFrom && d.windowTo && d.windowFrom.value > d.windowTo.value) {
         this.report("S018", d.windowFrom.span, { from: d.windowFrom.value, to: d.windowTo.value });
       }
-      if (d.windowFrom && !file.header?.applicationDate) this.report("G006", d.windowFrom.span);
+      // Without a header (S003) or with a broken one, the mistake is there.
+      if (d.windowFrom && file.header && !file.header.applicationDate && !this.brokenWithin(file.header)) this.report("G006", d.windowFrom.span);
     }
   }
 
@@ -880,10 +1040,14 @@ class Checker {
       if (first.round && step !== null && step <= 0) this.report("X001", first.round.span, { step: first.round.value });
     }
     const judged = [...this.items.values()].find((i) => i.item.form.type === "Judged");
-    if (judged && (!first || !first.combine)) this.report("X003", judged.item.form.span);
+    // After a syntax error the experts declaration may be what was not read.
+    if (judged && (!first || !first.combine) && this.syntaxSpans.length === 0) this.report("X003", judged.item.form.span);
   }
 
   private unused(file: A.RuleFile): void {
+    // After an error, what was cut out of the tree or left unchecked may be what uses them (a
+    // mistyped list leaves its table unread): unused names are reported once the file checks.
+    if (hasErrors(this.parsed.diagnostics) || hasErrors(this.diagnostics)) return;
     const appDate = file.header?.applicationDate?.name;
     for (const sym of this.symbols.values()) {
       if (sym.kind === "input" && !this.used.has(sym) && sym.name !== appDate) {
@@ -893,6 +1057,11 @@ class Checker {
       }
     }
   }
+}
+
+/** An expression as written, spans aside: equal keys for expressions written alike. */
+function exprKey(e: A.Expr): string {
+  return JSON.stringify(e, (key, v: unknown) => (key === "span" || key === "fnSpan" ? undefined : v));
 }
 
 function mergeScope(outer: Scope, inner: ReadonlyMap<string, Sym>): Scope {

@@ -29,12 +29,12 @@ const w = (zh: Entry["zh"], en: Entry["en"]): Entry => ({ severity: "warning", z
 /** Every diagnostic the language reports, by code. docs/language.md lists them. */
 export const CATALOGUE = {
   // Lexer
-  L001: e((a) => `无法识别的字符 '${a.text}'`, (a) => `unrecognised character '${a.text}'`),
+  L001: e((a) => `无法识别的字符 '${a.text}'${a.hintZh ?? ""}`, (a) => `unrecognised character '${a.text}'${a.hintEn ?? ""}`),
   L002: e(() => `字符串缺少结尾的引号 "`, () => `string is missing its closing quote "`),
   // Parser (P001–P004 are worded in parser.ts, where the expected tokens are known)
   P005: e(
-    (a) => `嵌套过深（超过 ${a.limit} 层），此处以后的内容未读取`,
-    (a) => `nesting deeper than ${a.limit} levels; the rest of the file was not read`,
+    (a) => `嵌套过深（超过 ${a.limit} 层）${a.skipped ? "，此声明及其后的内容未读取" : ""}`,
+    (a) => `nesting deeper than ${a.limit} levels${a.skipped ? "; this declaration and the rest of the file were not read" : ""}`,
   ),
   P006: e((a) => `数字 ${a.text} 小数位过多（最多 ${a.places} 位）`, (a) => `number ${a.text} has more than ${a.places} decimal places`),
   P007: e((a) => `日期 ${a.text} 不存在`, (a) => `date ${a.text} does not exist`),
@@ -55,9 +55,16 @@ export const CATALOGUE = {
     (a) => `不能比较${a.left}与${a.right}`,
     (a) => `cannot compare ${a.leftEn} with ${a.rightEn}`,
   ),
-  T003: e((a) => `${a.fn} 需要 ${a.expected} 个参数，实有 ${a.found} 个`, (a) => `${a.fn} takes ${a.expected} arguments, found ${a.found}`),
+  T003: e(
+    (a) => `${a.fn} 需要 ${a.expected} 个参数，实有 ${a.found} 个`,
+    (a) => `${a.fn} takes ${a.expected} argument${a.expected === 1 ? "" : "s"}, found ${a.found}`,
+  ),
   T004: e((a) => `查分表 ${a.table} 有 ${a.expected} 个键，此处给了 ${a.found} 个`, (a) => `table ${a.table} has ${a.expected} keys, ${a.found} given`),
-  T005: e(() => `时长只能与日期相加减`, () => `a duration can only be added to or subtracted from a date`),
+  T005: e(
+    () => `时长只能写在日期之后与其相加减，如 申报日期 - 2 years`,
+    () => `a duration can only be added to or subtracted from a date written before it, as in 申报日期 - 2 years`,
+  ),
+  T006: e(() => `sum(…) 须用 of 写明累加的值，如 sum(标准 where … of 分值)`, () => `sum(…) needs of and the value to add up, as in sum(标准 where … of 分值)`),
   // Structure and points
   S001: e((a) => `${a.what}序号 ${a.number} 重复（第 ${a.line} 行已有）`, (a) => `duplicate ${a.whatEn} number ${a.number} (already on line ${a.line})`),
   S002: e((a) => `部分 ${a.id} 重复（第 ${a.line} 行已有）`, (a) => `duplicate section ${a.id} (already on line ${a.line})`),
@@ -92,7 +99,10 @@ export const CATALOGUE = {
   S013: e((a) => `专家评分项 ${a.id} 须写明分值 points`, (a) => `judged item ${a.id} needs its points`),
   S014: e((a) => `第 ${a.id} 项缺少计分方式`, (a) => `item ${a.id} has no scoring form`),
   S015: e((a) => `部分 ${a.id} 缺少满分 weight`, (a) => `section ${a.id} has no weight`),
-  S016: w((a) => `取最高分的第 ${a.n} 个分支不会被取到：前面的分支分数更高且条件相同`, (a) => `branch ${a.n} of highest can never be taken`),
+  S016: w(
+    (a) => `取最高分的第 ${a.n} 个分支不起作用：第 ${a.line} 行的分支条件相同（或恒成立）且分数不低于它`,
+    (a) => `branch ${a.n} of highest never counts: the branch on line ${a.line} has the same condition (or always holds) and as many points or more`,
+  ),
   S018: e((a) => `有效期起 ${a.from} 晚于止 ${a.to}`, (a) => `period starts ${a.from} after it ends ${a.to}`),
   S019: e((a) => `application date 须为日期型输入，${a.name} 是${a.found}`, (a) => `application date must be a date input; ${a.name} is ${a.foundEn}`),
   // Tables
@@ -100,7 +110,10 @@ export const CATALOGUE = {
     (a) => `查分表 ${a.table} 缺少 ${a.enum} 的值 ${a.member}`,
     (a) => `table ${a.table} has no entry for ${a.member} of ${a.enum}`,
   ),
-  E002: e((a) => `此行有 ${a.found} 个分值，应有 ${a.expected} 个（每列一个）`, (a) => `row has ${a.found} values, expected ${a.expected} (one per column)`),
+  E002: e(
+    (a) => `此行有 ${a.found} 个分值，应有 ${a.expected} 个（每列一个）`,
+    (a) => `row has ${a.found} value${a.found === 1 ? "" : "s"}, expected ${a.expected} (one per column)`,
+  ),
   E003: e((a) => `查分表的键 ${a.name} 须为枚举类型`, (a) => `table key ${a.name} must be an enum`),
   E004: e((a) => `${a.member} 在查分表中重复`, (a) => `${a.member} appears twice in the table`),
   E005: e((a) => `查分表最多两个键，此处有 ${a.found} 个`, (a) => `a table has at most two keys, found ${a.found}`),
@@ -170,7 +183,7 @@ export function finishDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
 export function renderDiagnostic(d: Diagnostic, source: string, file = "<input>", lang: "zh" | "en" | "both" = "both"): string {
   const { line, column } = d.span.start;
   const text = lang === "zh" ? d.message : lang === "en" ? d.messageEn : `${d.message}\n  ${d.messageEn}`;
-  const lines = source.split(/\r?\n/);
+  const lines = source.split(/\r\n?|\n/); // as the lexer counts lines
   const srcLine = lines[line - 1] ?? "";
   const sameLine = d.span.end.line === line;
   const width = Math.max(1, sameLine ? d.span.end.column - column : srcLine.length - column + 1);
@@ -190,7 +203,7 @@ export function displayWidth(s: string): number {
   let width = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    width += c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd)) ? 2 : 1;
+    width += c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd)) ? 2 : 1;
   }
   return width;
 }

@@ -2,7 +2,7 @@
  * `parse(text)`: lexes, parses with recovery and builds the typed AST. Never throws; every
  * problem comes back as a diagnostic.
  */
-import type { CstNode, IToken, CstElement, ILexingError, IRecognitionException } from "chevrotain";
+import { createTokenInstance, tokenMatcher, type CstNode, type IToken, type CstElement, type ILexingError, type IRecognitionException } from "chevrotain";
 import type * as A from "./ast.js";
 import { diagnostic, finishDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { ruleParser } from "./parser.js";
@@ -32,40 +32,94 @@ export function parse(text: string): ParseResult {
     return { ast: emptyFile(), comments: [], diagnostics };
   }
   const lexed = T.lexer.tokenize(text);
-  for (const err of lexed.errors) diagnostics.push(lexError(err, text));
-  const comments: A.Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({ text: t.image, span: tokenSpan(t) }));
-
+  const rawComments = lexed.groups["comments"] ?? [];
   let tokens = lexed.tokens;
+  let lexErrors = lexed.errors;
+  ({ tokens, lexErrors } = recoverStrings(text, tokens, lexErrors, rawComments, diagnostics));
+  for (const err of lexErrors) diagnostics.push(lexError(err, text));
+  const comments: A.Comment[] = rawComments.map((t) => ({ text: t.image, span: tokenSpan(t) }));
+
   const tooDeep = findTooDeep(tokens);
   if (tooDeep !== -1) {
-    diagnostics.push(diagnostic("P005", tokenSpan(tokens[tooDeep]!), { limit: MAX_NESTING }));
+    diagnostics.push(diagnostic("P005", tokenSpan(tokens[tooDeep]!), { limit: MAX_NESTING, skipped: 1 }));
     tokens = tokens.slice(0, topLevelStartBefore(tokens, tooDeep));
   }
 
   const parser = ruleParser();
   parser.input = tokens;
   const cst = parser.ruleFile();
-  for (const err of parser.errors) diagnostics.push(parseError(err, text));
+  for (const err of dropLeftovers(parser.errors, tokens)) diagnostics.push(parseError(err, text));
   const builder = new AstBuilder(text, diagnostics);
   const ast = builder.ruleFile(cst, text);
   return { ast, comments, diagnostics: finishDiagnostics(dedupe(diagnostics)) };
+}
+
+/**
+ * Recovery that skips tokens to resynchronise does not count braces, so the rest of the declaration
+ * is read out of step and trips again: the same mistake twice. After an error in a declaration, a
+ * later one in the same declaration is dropped when recovery skipped tokens, and so are leftovers
+ * reported at the top level (P002: the declaration's `}`, its next item) in any case.
+ */
+function dropLeftovers(errors: IRecognitionException[], tokens: IToken[]): IRecognitionException[] {
+  const starts = tokens.filter((t) => TOP_LEVEL.has(t.tokenType));
+  const sameDeclaration = (a: number, b: number) => {
+    const next = starts[firstAfter(starts, a)];
+    return next === undefined || next.startOffset > b;
+  };
+  const out: IRecognitionException[] = [];
+  let last: { offset: number; resynced: boolean } | null = null;
+  for (const err of errors) {
+    const offset = err.token.startOffset;
+    if (last && !Number.isNaN(offset) && sameDeclaration(last.offset, offset)) {
+      if (messageOf(err).code === "P002" || last.resynced) continue;
+    }
+    out.push(err);
+    const resynced = (err as { resyncedTokens?: IToken[] }).resyncedTokens !== undefined;
+    if (!Number.isNaN(offset)) last = { offset, resynced };
+  }
+  return out;
+}
+
+/** Index of the first token starting after `offset` (tokens are in source order). */
+function firstAfter(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function emptyFile(): A.RuleFile {
   return { type: "RuleFile", header: null, declarations: [], span: { start: ZERO, end: ZERO } };
 }
 
+/** The parser's own syntax errors (P001–P004), which recovery can repeat; not the value checks. */
+const RECOVERY_CODES = new Set(["P001", "P002", "P003", "P004"]);
+/** Checks of values as written (decimals, dates, item numbers, escapes). */
+const VALUE_CODES = new Set(["P006", "P007", "P008", "P009"]);
+
 /** Recovery can report the same place twice; a user should see one message per mistake. */
 function dedupe(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   let lastSyntaxLine = -1;
+  // A character the lexer dropped makes the parser trip on the same line: the lexer's message says it.
+  const lexLines = new Set(list.filter((d) => d.code.startsWith("L")).map((d) => d.span.start.line));
+  // A quote too many or too few pairs the line's other quotes wrongly: what is left over is noise.
+  const quoteLines = new Set(list.filter((d) => d.code === "L002").map((d) => d.span.start.line));
+  // Values on a line the parser could not read may be pieces that recovery put together.
+  const recoveryLines = new Set(list.filter((d) => RECOVERY_CODES.has(d.code)).map((d) => d.span.start.line));
   for (const d of list) {
+    if (d.code === "L001" && quoteLines.has(d.span.start.line)) continue;
+    if (VALUE_CODES.has(d.code) && recoveryLines.has(d.span.start.line)) continue;
     const key = `${d.code}@${d.span.start.offset}`;
     if (seen.has(key)) continue;
     // After a syntax error, recovery often trips again on the same line: keep the first.
-    if (d.code.startsWith("P") && d.code !== "P005" && d.code !== "P006" && d.code !== "P007") {
-      if (d.span.start.line === lastSyntaxLine) continue;
+    if (RECOVERY_CODES.has(d.code)) {
+      if (d.span.start.line === lastSyntaxLine || lexLines.has(d.span.start.line)) continue;
       lastSyntaxLine = d.span.start.line;
     }
     seen.add(key);
@@ -74,35 +128,132 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
   return out;
 }
 
+/** Strings the lexer could not close; the AST builder reads them without a closing quote. */
+const unterminated = new WeakSet<IToken>();
+
+/**
+ * Strings the lexer could not read, turned into string tokens so that the parser does not trip on
+ * every word of their text:
+ * - a string without its closing quote is taken to run up to the first keyword, brace or colon on
+ *   its line (or the line's end) and reported once (L002), so that
+ *   `item ② "开展内部审核 points 6 { judged }` still parses;
+ * - a string in Chinese quotes `“…”` is read as a string and reported once (L001).
+ */
+function recoverStrings(
+  text: string,
+  tokens: IToken[],
+  errors: ILexingError[],
+  comments: IToken[],
+  diagnostics: Diagnostic[],
+): { tokens: IToken[]; lexErrors: ILexingError[] } {
+  const QUOTE = /["“”]/;
+  if (!errors.some((e) => QUOTE.test(text.slice(e.offset, e.offset + e.length)))) return { tokens, lexErrors: errors };
+  const strings: IToken[] = [];
+  const outErrors: ILexingError[] = [];
+  let skipUntil = -1;
+  for (const err of errors) {
+    if (err.offset < skipUntil) continue;
+    const k = text.slice(err.offset, err.offset + err.length).search(QUOTE);
+    if (k === -1) { outErrors.push(err); continue; }
+    // Stray characters before the quote, e.g. `@"…`, are a mistake of their own.
+    if (k > 0) outErrors.push({ ...err, length: k });
+    const quote = err.offset + k;
+    const line = err.line ?? 1;
+    const column = (err.column ?? 1) + k;
+    let lineEnd = text.indexOf("\n", quote);
+    if (lineEnd === -1) lineEnd = text.length;
+    const comment = comments[firstAfter(comments, quote)];
+    if (comment && comment.startOffset < lineEnd) lineEnd = comment.startOffset;
+    let end: number;
+    if (text[quote] === '"') {
+      let i = firstAfter(tokens, quote);
+      let stop = lineEnd;
+      for (; i < tokens.length && tokens[i]!.startOffset < lineEnd; i++) {
+        const t = tokens[i]!;
+        if (tokenMatcher(t, T.Keyword) || t.tokenType === T.LBrace || t.tokenType === T.RBrace || t.tokenType === T.Colon) {
+          stop = t.startOffset;
+          break;
+        }
+      }
+      end = stop;
+      while (end > quote + 1 && /[ \t\r\u3000]/.test(text[end - 1]!)) end--;
+      const p: A.Position = { offset: quote, line, column };
+      diagnostics.push(diagnostic("L002", { start: p, end: { offset: quote + 1, line, column: column + 1 } }));
+    } else {
+      const close = text.slice(quote + 1, lineEnd).search(/[“”]/);
+      if (close === -1) { outErrors.push({ ...err, offset: quote, column, length: err.length - k }); continue; }
+      end = quote + 1 + close + 1;
+      const p: A.Position = { offset: quote, line, column };
+      const span = { start: p, end: { offset: end, line, column: column + end - quote } };
+      diagnostics.push(diagnostic("L001", span, { text: text[quote]!, hintZh: "（字符串应使用半角引号 \"…\"）", hintEn: ' (strings use ASCII quotes "…")' }));
+    }
+    const image = text.slice(quote, end);
+    const str = createTokenInstance(T.StringLiteral, image, quote, end - 1, line, line, column, column + image.length - 1);
+    if (text[quote] === '"') unterminated.add(str);
+    strings.push(str);
+    skipUntil = end;
+  }
+  // Drop the tokens lexed from inside the recovered strings and put the strings in their place.
+  const kept: IToken[] = [];
+  let r = 0;
+  for (const t of tokens) {
+    while (r < strings.length && strings[r]!.endOffset! < t.startOffset) r++;
+    const s = strings[r];
+    if (s && t.startOffset >= s.startOffset && t.startOffset <= s.endOffset!) continue;
+    kept.push(t);
+  }
+  const merged = [...kept, ...strings].sort((a, b) => a.startOffset - b.startOffset);
+  return { tokens: merged, lexErrors: outErrors };
+}
+
 function lexError(err: ILexingError, text: string): Diagnostic {
   const start = position(text, err.offset, err.line ?? 1, err.column ?? 1);
   const ch = text.slice(err.offset, err.offset + Math.max(1, Math.min(err.length, 1)));
   const end: A.Position = { offset: start.offset + err.length, line: start.line, column: start.column + err.length };
-  if (ch === '"') return diagnostic("L002", { start, end });
-  return diagnostic("L001", { start, end }, { text: err.length > 1 ? text.slice(err.offset, err.offset + Math.min(err.length, 20)) : ch });
+  // (Quotes the lexer could not read are handled by recoverStrings.)
+  const shown = err.length > 1 ? text.slice(err.offset, err.offset + Math.min(err.length, 20)) : ch;
+  return diagnostic("L001", { start, end }, { text: shown, ...punctuationHint(ch) });
+}
+
+/** Punctuation typed with a Chinese input method, or from other languages: name what is meant. */
+function punctuationHint(ch: string): { hintZh: string; hintEn: string } | Record<string, never> {
+  if (ch === "；" || ch === ";") return { hintZh: "（规则文件不用分号）", hintEn: " (rule files use no semicolons)" };
+  if (ch === "=" || ch === "＝") return { hintZh: "（比较相等应写 '=='）", hintEn: " (write '==' to compare)" };
+  const code = ch.codePointAt(0) ?? 0;
+  const ascii = ch === "“" || ch === "”" ? '"' : ch === "、" ? "," : code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : "";
+  if (!ascii || !':,(){}[]<>=+-*/#"!'.includes(ascii)) return {};
+  return { hintZh: `（应为半角 '${ascii}'）`, hintEn: ` (use ASCII '${ascii}')` };
 }
 
 function position(_text: string, offset: number, line: number, column: number): A.Position {
   return { offset, line, column };
 }
 
-function parseError(err: IRecognitionException, text: string): Diagnostic {
-  let code = "P001";
-  let zh = err.message;
-  let en = err.message;
+/** A syntax error's message as parser.ts builds it: JSON with a code, both languages and a place. */
+interface SyntaxMessage { code: string; zh: string; en: string; at?: string; ref?: number[] }
+
+function messageOf(err: IRecognitionException): SyntaxMessage {
   try {
-    const m = JSON.parse(err.message) as { code: string; zh: string; en: string };
-    code = m.code;
-    zh = m.zh;
-    en = m.en;
+    return JSON.parse(err.message) as SyntaxMessage;
   } catch {
     // A message not built by our provider: show it as is in both languages.
+    return { code: "P001", zh: err.message, en: err.message };
   }
+}
+
+function parseError(err: IRecognitionException, text: string): Diagnostic {
+  const { code, zh, en, at: where, ref } = messageOf(err);
+  const at = where && ref?.length === 6 ? { where, ref } : undefined;
   const tok = err.token;
   let span: A.Span;
-  if (tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset)) {
-    const prev = (err as { previousToken?: IToken }).previousToken;
-    span = prev && !Number.isNaN(prev.startOffset) ? afterToken(prev) : endOfText(text);
+  if (at) {
+    // The message is about another token (a name used as a function) or about what is missing
+    // right after one: a `}` left out belongs at the end of its line, not at the next line's start.
+    const [startOffset, endOffset, startLine, startColumn, endLine, endColumn] = at.ref as [number, number, number, number, number, number];
+    const ref = { startOffset, endOffset, startLine, startColumn, endLine, endColumn } as IToken;
+    span = at.where === "after" ? afterToken(ref) : tokenSpan(ref);
+  } else if (tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset)) {
+    span = endOfText(text);
   } else {
     span = tokenSpan(tok);
   }
@@ -110,7 +261,8 @@ function parseError(err: IRecognitionException, text: string): Diagnostic {
 }
 
 function endOfText(text: string): A.Span {
-  const lines = text.split("\n");
+  // Lines end at "\r\n", "\n" or a lone "\r", as the lexer counts them.
+  const lines = text.split(/\r\n?|\n/);
   const line = lines.length;
   const column = lines[line - 1]!.length + 1;
   const p = { offset: text.length, line, column };
@@ -197,6 +349,10 @@ function subs(c: Children, name: string): CstNode[] {
 }
 
 function merge(a: A.Span, b: A.Span): A.Span {
+  // A node that recovery left without a location has an empty span at offset 0: leave it out.
+  const nowhere = (s: A.Span) => s.end.offset === 0;
+  if (nowhere(b) || b.end.offset < a.start.offset) return a;
+  if (nowhere(a)) return b;
   return { start: a.start, end: b.end };
 }
 
@@ -258,16 +414,20 @@ class AstBuilder {
   }
 
   private unquote(t: IToken): string {
-    const raw = t.image.slice(1, -1);
-    return raw.replace(/\\(.)/g, (m, ch: string) => {
+    const raw = unterminated.has(t) ? t.image.slice(1) : t.image.slice(1, -1);
+    return raw.replace(/\\(.)/gu, (m, ch: string, at: number) => {
       switch (ch) {
         case "n": return "\n";
         case "t": return "\t";
         case '"': return '"';
         case "\\": return "\\";
-        default:
-          this.diagnostics.push(diagnostic("P009", tokenSpan(t), { text: m }));
+        default: {
+          // Point at the escape itself; a string never spans lines.
+          const s = tokenSpan(t).start;
+          const start = { offset: s.offset + 1 + at, line: s.line, column: s.column + 1 + at };
+          this.diagnostics.push(diagnostic("P009", { start, end: { ...start, offset: start.offset + m.length, column: start.column + m.length } }, { text: m }));
           return ch;
+        }
       }
     });
   }

@@ -27,6 +27,21 @@ export const RULE_DESCRIPTIONS: Record<string, { zh: string; en: string }> = {
   gradeDecl: { zh: "等级", en: "grade" },
   expertsDecl: { zh: "专家评分规则", en: "experts" },
   expression: { zh: "表达式", en: "expression" },
+  note: { zh: "注释", en: "note" },
+  inputOption: { zh: "输入项", en: "input" },
+  tableKey: { zh: "查分表", en: "table" },
+  tableColumns: { zh: "查分表", en: "table" },
+  itemNumber: { zh: "序号", en: "item number" },
+  perTerm: { zh: "计分方式", en: "scoring form" },
+  takeMaxBranch: { zh: "计分方式", en: "scoring form" },
+  tier: { zh: "计分方式", en: "scoring form" },
+  andExpr: { zh: "表达式", en: "expression" },
+  notExpr: { zh: "表达式", en: "expression" },
+  comparison: { zh: "表达式", en: "expression" },
+  additive: { zh: "表达式", en: "expression" },
+  multiplicative: { zh: "表达式", en: "expression" },
+  unary: { zh: "表达式", en: "expression" },
+  primary: { zh: "表达式", en: "expression" },
 };
 
 function describe(t: TokenType): string {
@@ -41,6 +56,7 @@ function describe(t: TokenType): string {
     case "AdditiveOp": return "+ -";
     case "MultiplicativeOp": return "* /";
     case "DurationUnit": return "years/months/days";
+    case "Minus": return "-";
     default: return label;
   }
 }
@@ -50,12 +66,122 @@ function found(t: IToken): string {
 }
 
 /**
- * Messages come back as JSON `{zh, en}` so that one diagnostic carries both languages; parse.ts
- * decodes them.
+ * The token before `t` in the parser's input. Chevrotain's own `previous` is the last token skipped
+ * when it recovers inside a repetition, so it is not used.
+ */
+function tokenBefore(t: IToken): IToken | undefined {
+  const input = shared?.input ?? [];
+  // Chevrotain pads its input with EOF sentinels.
+  let n = input.length;
+  while (n > 0 && input[n - 1]!.tokenType.name === "EOF") n--;
+  if (t.tokenType.name === "EOF" || Number.isNaN(t.startOffset)) return input[n - 1];
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (input[mid]!.startOffset < t.startOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  return input[lo - 1];
+}
+
+/** Where a message puts its error when not at the token found: on, or right after, another token. */
+function at(where: "on" | "after", t: IToken): { at: string; ref: number[] } {
+  return { at: where, ref: [t.startOffset, t.endOffset!, t.startLine!, t.startColumn!, t.endLine!, t.endColumn!] };
+}
+
+/** Tokens that begin a declaration, clause, scoring form or block: a line starting with one is new. */
+const STARTERS = new Set<TokenType>([
+  T.Ruleset, T.Enum, T.Record, T.Input, T.Table, T.Section, T.Vetoes, T.Eligibility, T.Grade, T.Experts,
+  T.Item, T.Veto, T.Require, T.Note, T.Judged, T.Award, T.Base, T.Highest, T.Sum, T.Tiers, T.Formula, T.Cap,
+  T.LBrace, T.RBrace,
+]);
+
+/**
+ * When the token found is on a later line than the one before it (or is the end of the file), the
+ * error goes at the end of that earlier token, where the missing text belongs, and the message
+ * names what follows. Null when the token found is on the same line.
+ */
+function missingBefore(
+  code: string,
+  expected: string | { zh: string; en: string },
+  actual: IToken,
+  ruleName: string,
+): string | null {
+  const previous = tokenBefore(actual);
+  const eof = actual.tokenType.name === "EOF";
+  if (!eof && !(previous && actual.startLine! > (previous.endLine ?? Infinity))) return null;
+  // Only what begins something else says that the line before ended too soon.
+  if (!eof && !STARTERS.has(actual.tokenType)) return null;
+  const next = eof
+    ? { zh: "文件已结束", en: "at end of file" }
+    : { zh: `应在第 ${actual.startLine} 行的 ${found(actual)} 之前`, en: `before ${found(actual)} on line ${actual.startLine}` };
+  // A token or list of tokens is named with the rule it was missing from; a rule by its own name.
+  const where = RULE_DESCRIPTIONS[ruleName];
+  const what = typeof expected !== "string"
+    ? { zh: `缺少${expected.zh}`, en: `missing ${expected.en}` }
+    : { zh: `缺少 ${expected}${where ? `（在${where.zh}中）` : ""}`, en: `missing ${expected}${where ? ` (in ${where.en})` : ""}` };
+  return JSON.stringify({ code, ...(previous ? at("after", previous) : {}), zh: `${what.zh}，${next.zh}`, en: `${what.en} ${next.en}` });
+}
+
+const FUNCTION_WORDS = "min, max, year, present, size, count, any, all, sum";
+
+/** What each block may hold, for "expected '}'" at a word the block does not know (often a typo). */
+const BLOCK_CONTENT: Record<string, string> = {
+  rulesetHeader: "year, document, effective, total, application date, note",
+  enumDecl: "名称 name, note",
+  recordDecl: "名称 name, note",
+  tableDecl: "名称 name, note",
+  sectionDecl: "item, note",
+  itemDecl: "cap, note",
+  vetoGroupDecl: "veto, note",
+  eligibilityDecl: "require, note",
+  gradeDecl: "pass, window, quota, require, note",
+  expertsDecl: "combine, round, spread, note",
+};
+
+/** The first words of the scoring forms, for "expected a scoring form" messages. */
+const SCORE_FORM_WORDS = "judged, award, base, highest, sum, tiers, formula";
+
+/**
+ * Messages come back as JSON `{code, zh, en}` so that one diagnostic carries both languages, and
+ * `{at, ref}` when it belongs elsewhere than the token found; parse.ts decodes them.
  */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    const previous = tokenBefore(actual);
+    // Recovery inside the top-level MANY reports leftovers as "expected EOF": they are stray tokens.
+    if (expected.name === "EOF") return messages.buildNotAllInputParsedMessage({ firstRedundant: actual, ruleName });
+    // `item ① "…" { 6 }`: the item's body does not start with a scoring form; say so, not "expected '}'".
+    if (ruleName === "itemDecl" && expected === T.RBrace && previous?.tokenType === T.LBrace) {
+      return JSON.stringify({
+        code: "P003",
+        zh: `无法识别 ${found(actual)}（在评分项中），此处应为计分方式：${SCORE_FORM_WORDS}`,
+        en: `unexpected ${found(actual)} in item; expected a scoring form: ${SCORE_FORM_WORDS}`,
+      });
+    }
+    // `minimum(2, 证书数)`: a name followed by '(' was meant as a function; parse.ts points at the name.
+    if (actual.tokenType === T.LParen && previous?.tokenType === T.Identifier) {
+      return JSON.stringify({
+        code: "P001",
+        ...at("on", previous),
+        zh: `${previous.image} 不是函数（可用的函数：${FUNCTION_WORDS}）`,
+        en: `${previous.image} is not a function (functions: ${FUNCTION_WORDS})`,
+      });
+    }
     const where = RULE_DESCRIPTIONS[ruleName];
+    // A word a block does not know where its `}` or next clause belongs is a clause misspelt
+    // (`iten`) or cut short, not a `}` left out: say what the block may hold.
+    const content = BLOCK_CONTENT[ruleName];
+    if (expected === T.RBrace && content && where && !STARTERS.has(actual.tokenType) && actual.tokenType.name !== "EOF") {
+      return JSON.stringify({
+        code: "P001",
+        zh: `无法识别 ${found(actual)}（在${where.zh}中），此处可写：${content} 或 '}'`,
+        en: `unexpected ${found(actual)} in ${where.en}; expected ${content} or '}'`,
+      });
+    }
+    const missing = missingBefore("P001", describe(expected), actual, ruleName);
+    if (missing) return missing;
     return JSON.stringify({
       code: "P001",
       zh: `此处应为 ${describe(expected)}，实为 ${found(actual)}${where ? `（在${where.zh}中）` : ""}`,
@@ -73,7 +199,10 @@ const messages: IParserErrorMessageProvider = {
     const where = RULE_DESCRIPTIONS[ruleName];
     const firsts = new Set<string>();
     for (const alt of expectedPathsPerAlt) for (const path of alt) if (path[0]) firsts.add(describe(path[0]));
-    const list = [...firsts].slice(0, 8).join(", ");
+    const list = [...firsts].slice(0, 8).join(", ") + (firsts.size > 8 ? ", …" : "");
+    // Nothing viable before the next line: the line ended where, say, an expression was needed.
+    const missing = missingBefore("P003", where ? { zh: where.zh, en: where.en } : list, actual[0]!, ruleName);
+    if (missing) return missing;
     return JSON.stringify({
       code: "P003",
       zh: `无法识别 ${found(actual[0]!)}${where ? `（在${where.zh}中）` : ""}，此处可写：${list}`,
@@ -82,7 +211,14 @@ const messages: IParserErrorMessageProvider = {
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
     const where = RULE_DESCRIPTIONS[ruleName];
-    const list = [...new Set(expectedIterationPaths.map((p) => (p[0] ? describe(p[0]) : "")))].join(", ");
+    // A number's optional sign is not worth naming next to the number.
+    const firsts = expectedIterationPaths.map((p) => p[0]).filter((t): t is TokenType => t !== undefined);
+    const named = firsts.some((t) => t === T.NumberLiteral) ? firsts.filter((t) => t !== T.Minus) : firsts;
+    const all = [...new Set(named.map(describe))];
+    // Whatever may start an expression is a long list: name it an expression.
+    const list = where?.en === "expression" ? "表达式 expression" : all.slice(0, 8).join(", ") + (all.length > 8 ? ", …" : "");
+    const missing = missingBefore("P004", list, actual[0]!, ruleName);
+    if (missing) return missing;
     return JSON.stringify({
       code: "P004",
       zh: `此处至少需要一个 ${list}，实为 ${found(actual[0]!)}${where ? `（在${where.zh}中）` : ""}`,
