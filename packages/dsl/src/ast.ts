@@ -228,7 +228,7 @@ export interface RecordDecl {
   readonly span: Span;
 }
 
-/** `input 有效证书数: count "有效的体系认证证书数量" { max 100 unit "个" }` */
+/** `input 有效证书数: count "有效的体系认证证书数量" max 100 unit "个"`, then `en`, `help`, `note` lines */
 export interface InputDecl {
   readonly type: "Input";
   readonly name: Lit<string>;
@@ -240,8 +240,8 @@ export interface InputDecl {
 
 /**
  * A lookup table keyed by one or two enums:
- * `table 标准分值 "…" (角色: 标准角色, 级别: 标准级别) { columns 国际 国家 … 主导 2.5 2 … }`.
- * One-key tables have no `columns` line and one value per row.
+ * `table 标准分值 "…" (角色: 标准角色, 级别: 标准级别) { columns 国际 国家 …  主导: 2.5 2 … }`.
+ * One-key tables have no `columns` line and one value per row (`国家级: 2.5`).
  */
 export interface TableDecl {
   readonly type: "Table";
@@ -309,7 +309,7 @@ export interface JudgedForm { readonly type: "Judged"; readonly span: Span }
 /** `award 2 when 获江苏精品认证` */
 export interface FixedForm { readonly type: "Fixed"; readonly points: Lit<DecimalText>; readonly when: Expr; readonly span: Span }
 export interface PerCountTerm { readonly points: Lit<DecimalText>; readonly count: Expr; readonly span: Span }
-/** `award 1 per 发明专利数 and 0.5 per 实用新型专利数` */
+/** `award 1 per 发明专利数, 0.5 per 实用新型专利数` */
 export interface PerCountForm { readonly type: "PerCount"; readonly terms: readonly PerCountTerm[]; readonly span: Span }
 /** `base 2 plus 0.5 per further 证书数`: 0 for none, 2 for the first, +0.5 for each further one. */
 export interface BaseIncrementForm {
@@ -342,7 +342,7 @@ export interface TiersForm { readonly type: "Tiers"; readonly value: Expr; reado
 export interface FormulaForm { readonly type: "Formula"; readonly expr: Expr; readonly span: Span }
 export interface MissingForm { readonly type: "MissingForm"; readonly span: Span }
 
-/** `vetoes 十一 "否决项" { veto ① "…" { when … } }` */
+/** `vetoes 十一 "否决项" { veto ① "…" when … }` */
 export interface VetoGroupDecl {
   readonly type: "VetoGroup";
   readonly id: Lit<string>;
@@ -362,7 +362,7 @@ export interface VetoDecl {
   readonly span: Span;
 }
 
-/** `require "注册地在江苏" : 注册省份 == 江苏 { note … }` */
+/** `require "注册地在江苏": 注册地 in {江苏}`, then its `note` lines */
 export interface Requirement {
   readonly type: "Require";
   readonly label: Lit<string>;

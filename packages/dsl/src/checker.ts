@@ -337,6 +337,7 @@ class Checker {
     const min = dec(o.min);
     const max = dec(o.max);
     if (min !== null && max !== null && min > max && o.min) this.report("I001", o.min.span, { min: fmt(min), max: fmt(max) });
+    if (type.kind === "count" && min !== null && min < 0 && o.min) this.report("I006", o.min.span, { min: fmt(min) });
   }
 
   private inputBounds(type: Type, o: A.InputOptions): Interval {
@@ -402,7 +403,8 @@ class Checker {
   private lookupName(n: A.NameExpr, scope: Scope, expectedEnum?: string): Sym | undefined {
     const found = this.findName(n.name, scope, expectedEnum);
     if (!found) {
-      this.unknownName("N001", n.span, n.name);
+      if (expectedEnum) this.report("N005", n.span, { name: n.name, enum: expectedEnum });
+      else this.unknownName("N001", n.span, n.name);
       return undefined;
     }
     this.resolved.set(n, found);
@@ -461,13 +463,16 @@ class Checker {
       case "Number": return D.isWhole(D.parseDec(e.value) ?? 1) && !e.value.startsWith("-") ? COUNT : NUMBER;
       case "Bool": return BOOL;
       case "Date": return DATE;
-      case "Duration": return DURATION;
+      case "Duration":
+        if (!D.isWhole(D.parseDec(e.amount) ?? 0)) this.report("T008", e.span, { amount: e.amount, unit: e.unit });
+        return DURATION;
       case "Missing": return UNKNOWN;
       case "Name": {
         const sym = this.lookupName(e, scope, expectedEnum);
         if (!sym) return UNKNOWN;
         if (sym.kind === "table" || sym.kind === "enum" || sym.kind === "record" || sym.kind === "grade") {
-          this.mismatch(e.span, NUMBER, UNKNOWN);
+          const what = { table: ["查分表", "a table"], enum: ["枚举", "an enum"], record: ["记录类型", "a record"], grade: ["等级", "a grade"] }[sym.kind];
+          this.report("N009", e.span, { name: e.name, what: what[0]!, whatEn: what[1]! });
           return UNKNOWN;
         }
         return this.symType(sym);
@@ -501,6 +506,7 @@ class Checker {
         return BOOL;
       }
       case "Within": {
+        if (!D.isWhole(D.parseDec(e.amount) ?? 0)) this.report("T008", e.span, { amount: e.amount, unit: e.unit });
         const ok = [this.expect(e.subject, DATE, scope), this.expect(e.anchor, DATE, scope)].every((t) => assignable(t, DATE));
         return ok ? BOOL : UNKNOWN;
       }
@@ -633,6 +639,7 @@ class Checker {
       if (e.of) this.expect(e.of, NUMBER, innerScope);
     }
     if (e.kind === "sum" && !e.of) this.report("T006", e.span);
+    if (e.kind !== "sum" && e.of) this.report("T007", e.of.span, { fn: e.kind });
     return e.kind === "count" ? COUNT : e.kind === "sum" ? NUMBER : BOOL;
   }
 
@@ -795,6 +802,7 @@ class Checker {
       let max = 0;
       // An item already reported (a wrong form, points it cannot reach) makes the section's sum moot.
       let settled = true;
+      let short = false;
       for (const item of d.items) {
         const p = numbers.get(item.number.value);
         if (p && item.number.value > 0) {
@@ -802,6 +810,7 @@ class Checker {
         } else numbers.set(item.number.value, item);
         const b = this.item(item, d, broken);
         if (!b.settled) settled = false;
+        if (b.short) short = true;
         min += b.bounds.min;
         max += b.bounds.max;
       }
@@ -814,7 +823,8 @@ class Checker {
         weightSum += weight;
         if (!broken && settled && max > weight) {
           this.report("S007", d.weight!.span, { id: d.id.value, reachable: fmt(max), weight: fmt(weight) }, { reachable: fmt(max), weight: fmt(weight), section: d.id.value });
-        } else if (!broken && settled && max < weight) {
+        } else if (!broken && settled && !short && max < weight) {
+          // (An item that cannot reach its own points already says why the section falls short.)
           this.report("S008", d.weight!.span, { id: d.id.value, reachable: fmt(max), weight: fmt(weight) }, { reachable: fmt(max), weight: fmt(weight), section: d.id.value });
         }
       }
@@ -837,7 +847,7 @@ class Checker {
    * not after an error in its form, nor after a finding on its points (then the section's sum
    * would report the same mistake again).
    */
-  private item(item: A.ItemDecl, section: A.SectionDecl, broken: boolean): { bounds: Interval; settled: boolean } {
+  private item(item: A.ItemDecl, section: A.SectionDecl, broken: boolean): { bounds: Interval; settled: boolean; short: boolean } {
     const points = dec(item.points);
     const reportedBefore = this.diagnostics.length;
     // Set when a value the points depend on has no type (an error reported elsewhere, e.g. N004).
@@ -931,7 +941,8 @@ class Checker {
     if (form.type === "Judged" && points !== null) bounds = { min: 0, max: points };
     if (sound) {
       if (bounds.min < 0) this.report("S012", item.number.span, { id: item.id, min: fmt(bounds.min) });
-      if (points !== null && bounds.max !== points) settled = false;
+      // An item that can exceed its points is wrong by itself; one that falls short still adds up.
+      if (points !== null && bounds.max > points) settled = false;
       if (points !== null && bounds.max > points) {
         this.report("S009", item.points!.span, { id: item.id, reachable: fmt(bounds.max), points: fmt(points) }, { reachable: fmt(bounds.max), points: fmt(points), item: item.id });
       } else if (points !== null && bounds.max < points) {
@@ -939,7 +950,7 @@ class Checker {
       }
     }
     this.items.set(item.id, { item, section, bounds, uncapped: raw });
-    return { bounds, settled };
+    return { bounds, settled, short: sound && points !== null && bounds.max < points };
   }
 
   /**

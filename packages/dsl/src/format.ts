@@ -46,7 +46,7 @@ const INDENT = "  ";
 
 /** Diagnostics of `parse` that mean the AST does not hold the whole file. */
 function blocksFormatting(d: Diagnostic): boolean {
-  return d.code.startsWith("P") || d.code.startsWith("L") || d.code === "S004" || d.code.startsWith("M");
+  return d.code.startsWith("P") || d.code.startsWith("L") || d.code === "S004" || d.code === "S020" || d.code.startsWith("M");
 }
 
 /** Formats a rule file. Never throws; a file with syntax errors comes back unchanged. */

@@ -8,6 +8,7 @@ import { diagnostic, finishDiagnostics, type Diagnostic } from "./diagnostics.js
 import { ruleParser } from "./parser.js";
 import * as T from "./tokens.js";
 import { normaliseDecimal, MAX_DECIMAL_PLACES, isValidDate } from "./decimal-text.js";
+import { parseDec } from "./decimal.js";
 
 /** Brackets and prefix operators deeper than this get diagnostic P005 instead of a stack overflow. */
 export const MAX_NESTING = 64;
@@ -439,6 +440,8 @@ class AstBuilder {
     const fraction = t.image.split(".")[1] ?? "";
     if (fraction.replace(/0+$/, "").length > MAX_DECIMAL_PLACES) {
       this.diagnostics.push(diagnostic("P006", tokenSpan(t), { text: t.image, places: MAX_DECIMAL_PLACES }));
+    } else if (parseDec(value) === null) {
+      this.diagnostics.push(diagnostic("P010", tokenSpan(t), { text: t.image }));
     }
     return { value, span: tokenSpan(t) };
   }
@@ -478,8 +481,17 @@ class AstBuilder {
 
   // --- declarations ---------------------------------------------------------------------------
 
+  /** S020 for a clause written more than once (the first is the one kept). */
+  private once(c: Children, labels: readonly [string, string][]): void {
+    for (const [label, clause] of labels) {
+      const all = toks(c, label);
+      for (const extra of all.slice(1)) this.diagnostics.push(diagnostic("S020", tokenSpan(extra), { clause }));
+    }
+  }
+
   private header(n: CstNode): A.RulesetHeader {
     const c = n.children as Children;
+    this.once(c, [["year", "year"], ["document", "document"], ["effectiveFrom", "effective"], ["total", "total"], ["applicationDate", "application date"]]);
     const appDate = tok(c, "applicationDate");
     return {
       type: "Ruleset",
@@ -553,15 +565,19 @@ class AstBuilder {
     let help: A.Lit<string> | null = null;
     let optional: A.Lit<true> | null = null;
     const notes: A.Note[] = [];
+    // Each option once; a repeated one is S020 and the first is kept, as for every clause.
+    const twice = (lit: { span: A.Span } | null, clause: string, next: { span: A.Span } | null) => {
+      if (lit && next) this.diagnostics.push(diagnostic("S020", next.span, { clause }));
+    };
     for (const o of subs(c, "inputOption")) {
       const oc = o.children as Children;
-      min = this.signed(sub(oc, "min")) ?? min;
-      max = this.signed(sub(oc, "max")) ?? max;
-      unit = this.str(tok(oc, "unit")) ?? unit;
-      en = this.str(tok(oc, "en")) ?? en;
-      help = this.str(tok(oc, "help")) ?? help;
+      const m = this.signed(sub(oc, "min")); twice(min, "min", m); min ??= m;
+      const x = this.signed(sub(oc, "max")); twice(max, "max", x); max ??= x;
+      const u = this.str(tok(oc, "unit")); twice(unit, "unit", u); unit ??= u;
+      const e = this.str(tok(oc, "en")); twice(en, "en", e); en ??= e;
+      const h = this.str(tok(oc, "help")); twice(help, "help", h); help ??= h;
       const opt = tok(oc, "Kw_optional");
-      if (opt) optional = { value: true, span: tokenSpan(opt) };
+      if (opt) { twice(optional, "optional", { span: tokenSpan(opt) }); optional ??= { value: true, span: tokenSpan(opt) }; }
       notes.push(...this.notes(oc));
     }
     return { min, max, unit, en, help, optional, notes };
@@ -635,6 +651,7 @@ class AstBuilder {
 
   private item(n: CstNode, sectionId: string): A.ItemDecl {
     const c = n.children as Children;
+    this.once(c, [["cap", "cap"]]);
     const number = this.itemNumber(sub(c, "itemNumber"), n);
     const formNode = sub(c, "scoreForm");
     const span = this.nodeSpan(n);
@@ -760,6 +777,7 @@ class AstBuilder {
 
   private grade(n: CstNode): A.GradeDecl {
     const c = n.children as Children;
+    this.once(c, [["pass", "pass"], ["windowFrom", "window"], ["quota", "quota"]]);
     return {
       type: "Grade",
       name: this.ident(tok(c, "name")) ?? this.missingLit(n),
@@ -776,6 +794,7 @@ class AstBuilder {
 
   private experts(n: CstNode): A.ExpertsDecl {
     const c = n.children as Children;
+    this.once(c, [["Kw_combine", "combine"], ["round", "round"], ["spread", "spread"]]);
     const mean = tok(c, "Kw_mean");
     const trimmed = tok(c, "Kw_trimmed");
     const combine = tok(c, "Kw_combine");
@@ -833,7 +852,9 @@ class AstBuilder {
         const negated = sub(c, "negated");
         if (not) {
           const operand = negated ? this.exprNode(negated) : this.missing(n);
-          return this.made({ type: "Unary", op: "not", operand, span: merge(tokenSpan(not), operand.span) }, operand);
+          // The operand's own node: its span keeps the parentheses the expression dropped.
+          const end = negated ? this.nodeSpan(negated) : operand.span;
+          return this.made({ type: "Unary", op: "not", operand, span: merge(tokenSpan(not), end.end.offset >= operand.span.end.offset ? end : operand.span) }, operand);
         }
         const cmp = sub(c, "comparison");
         return cmp ? this.exprNode(cmp) : this.missing(n);

@@ -23,7 +23,7 @@ export const FormKeyword = createToken({ name: "FormKeyword", pattern: Lexer.NA,
 export const TypeKeyword = createToken({ name: "TypeKeyword", pattern: Lexer.NA, categories: [Keyword] });
 /** Functions and quantifiers written with parentheses. */
 export const FunctionKeyword = createToken({ name: "FunctionKeyword", pattern: Lexer.NA, categories: [Keyword] });
-/** Word operators: and, or, not, in, within. */
+/** Word operators: and, or, not, in, within, before, after. */
 export const WordOperator = createToken({ name: "WordOperator", pattern: Lexer.NA, categories: [Keyword] });
 /** Units of a duration. */
 export const DurationUnitKeyword = createToken({ name: "DurationUnit", pattern: Lexer.NA, categories: [Keyword] });

@@ -449,11 +449,11 @@ describe("format: properties of random rule files", () => {
 });
 
 describe("format: clauses written twice", () => {
-  test("are not silently deleted: the file is left unchanged with warning F001", () => {
+  test("are not silently deleted: the file is left unchanged, with S020 at the second", () => {
     for (const t of ['ruleset "t" { year 2024 year 2025 }\n', "input a: count max 1 max 2\n", 'section 一 "s" { item ① "x" { judged cap 1 cap 2 } }\n']) {
       const r = format(t);
       expect(r.text).toBe(t);
-      expect(r.diagnostics.map((d) => d.code)).toEqual(["F001"]);
+      expect(r.diagnostics.map((d) => d.code)).toEqual(["S020"]);
     }
   });
 });
