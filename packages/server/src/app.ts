@@ -5,12 +5,15 @@
  * handling is hand-written. The OpenAPI document is `docs/openapi.json`, served at
  * `/api/openapi.json`.
  */
-import Fastify, { type FastifyInstance, type FastifyError } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from "fastify";
 import cors from "@fastify/cors";
 import { readFileSync } from "node:fs";
-import { parse, check, decimal as D, type Diagnostic } from "@jsqc/dsl";
+import { parse, check, decimal as D } from "@jsqc/dsl";
 import { evaluate, validate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
 import { RuleStore, type RuleEntry } from "./store.js";
+import { apiError, diagnosticJson } from "./json.js";
+import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
+import { registerStatic } from "./static.js";
 
 export interface ServerOptions {
   /** The folder of `<year>.rules` files. */
@@ -26,6 +29,15 @@ export interface ServerOptions {
   /** Reload rule files when they change on disk (default true). */
   readonly watch?: boolean;
   readonly logger?: boolean;
+  /**
+   * The folder of example applications (`<name>.json`) offered by `GET /api/examples`; default
+   * `examples/` beside the rules folder when it exists.
+   */
+  readonly examplesDir?: string;
+  /** The built editor (a folder with index.html), served at `/` and every non-`/api` path; off when unset. */
+  readonly editorDir?: string;
+  /** The file store's options (the editor's `/api/files`): mostly for tests, which inject failing writes. */
+  readonly files?: FileStoreOptions;
   /** Called with the Fastify instance before it is ready, to add routes (the editor's). */
   readonly extend?: (app: FastifyInstance, store: RuleStore) => void | Promise<void>;
 }
@@ -34,17 +46,7 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 export const DEFAULT_MAX_BATCH = 10_000;
 
-export function apiError(code: string, message: string, messageEn: string, extra: Record<string, unknown> = {}) {
-  return { error: { code, message, messageEn, ...extra } };
-}
-
-function diagnosticJson(d: Diagnostic) {
-  return {
-    severity: d.severity, code: d.code, message: d.message, messageEn: d.messageEn,
-    line: d.span.start.line, column: d.span.start.column, endLine: d.span.end.line, endColumn: d.span.end.column,
-    ...(d.data ? { data: d.data } : {}),
-  };
-}
+export { apiError };
 
 function summaryJson(entry: { model: RuleEntry["model"] }) {
   const s = entry.model.summary;
@@ -107,6 +109,18 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     return503OnClosing: true,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
+    // Room for an example's Chinese name percent-encoded; names are checked by pattern anyway.
+    routerOptions: { maxParamLength: 1000 },
+    // A URL that does not percent-decode, or a path segment past the length limit: the same
+    // error envelope as every other 4xx (and a bad name under /api/files/ or /api/examples/).
+    frameworkErrors: (err, req, reply) => {
+      const r = reply as FastifyReply;
+      const bad = badStoreName(req.url);
+      if (bad) return void r.status(400).send(bad);
+      if (err.code === "FST_ERR_MAX_PARAM_LENGTH") return void r.status(414).send(apiError("uri_too_long", "请求路径过长", "request path too long"));
+      if (err.code === "FST_ERR_BAD_URL") return void r.status(400).send(apiError("bad_request", "请求无法解析：URL 编码有误", "malformed request: bad URL encoding"));
+      return void r.status(400).send(apiError("bad_request", "请求无法解析", "malformed request"));
+    },
   });
   app.addHook("onClose", async () => store.close());
   /** Every route as "METHOD /path", for the test that holds docs/openapi.json to the server. */
@@ -141,6 +155,10 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     return reply.status(500).send(apiError("internal", "服务器内部错误", "internal server error"));
   });
   app.setNotFoundHandler((req, reply) => {
+    // A name under /api/files/ or /api/examples/ that no route took (it had a slash, or was empty)
+    // is answered as the bad name it is, the same as one that reached a route.
+    const bad = badStoreName(req.url);
+    if (bad) return reply.status(400).send(bad);
     reply.status(404).send(apiError("not_found", `没有此路径：${req.method} ${req.url.split("?")[0]!.slice(0, 100)}`, `no such route: ${req.method} ${req.url.split("?")[0]!.slice(0, 100)}`));
   });
 
@@ -245,6 +263,13 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     const checked = check(parsed);
     return { diagnostics: checked.diagnostics.map(diagnosticJson), summary: summaryJson(checked) };
   });
+
+  await registerFiles(app, store, {
+    ...options.files,
+    rulesDir: options.rulesDir,
+    ...(options.examplesDir !== undefined ? { examplesDir: options.examplesDir } : {}),
+  });
+  if (options.editorDir !== undefined) registerStatic(app, options.editorDir);
 
   if (options.extend) await options.extend(app, store);
   return { app, store, routes };

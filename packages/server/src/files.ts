@@ -1,0 +1,511 @@
+/**
+ * The editor's file store: the rule files of the store folder (`<year>.rules`, published, and
+ * `<year>.draft.rules`, drafts) read and written over HTTP, and the example applications.
+ *
+ * - Names from the browser are checked against fixed patterns before any file system call, so no
+ *   name can reach outside the store folder (no separators, no dots beyond the suffix).
+ * - Saves are conditional: `If-Match: <etag>` for an existing file, `If-None-Match: *` for a new
+ *   one; a stale ETag gets 409 with both texts, so the editor can show them side by side.
+ * - The check of the ETag and the write are serialised per file by an in-process lock (a promise
+ *   chain per name), so of concurrent saves from one version exactly one wins.
+ * - A published file is never replaced by a text with checker errors (422); a draft may be.
+ * - Writes are atomic: a temporary file in the same folder, fsync, rename over the target, fsync
+ *   the folder. A failed write leaves the old file as it was and removes the temporary file (507).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { existsSync } from "node:fs";
+import { open, readFile, readdir, rename, rm, stat, realpath, mkdir, copyFile, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { parse, check, type Diagnostic } from "@jsqc/dsl";
+import { etagOf, type RuleStore } from "./store.js";
+import { apiError, diagnosticJson } from "./json.js";
+
+/** A rule file's name: `<year>.rules` (published) or `<year>.draft.rules` (a draft). */
+export const STORE_FILE = /^(\d{4})(\.draft)?\.rules$/;
+/** An example application's name. */
+export const EXAMPLE_FILE = /^[\w\u4e00-\u9fff-]+\.json$/;
+/** Longest name accepted (a rule file name is at most 16 characters). */
+export const MAX_NAME_LENGTH = 200;
+/** Largest example file read. */
+const MAX_EXAMPLE_BYTES = 4 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Atomic writes
+// ---------------------------------------------------------------------------------------------
+
+/** The file operations of an atomic write; replaceable for tests (a full disk, a failing rename). */
+export interface AtomicIo {
+  /** Creates `file` (failing if it exists) with `mode`, writes `text` as UTF-8, fsyncs and closes it. */
+  writeNew(file: string, text: string, mode: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  remove(file: string): Promise<void>;
+  /** Flushes a folder's entries (the rename) to disk. */
+  syncDir(dir: string): Promise<void>;
+}
+
+export const nodeIo: AtomicIo = {
+  async writeNew(file, text, mode) {
+    const handle = await open(file, "wx", mode);
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  rename: (from, to) => rename(from, to),
+  remove: (file) => rm(file, { force: true }),
+  async syncDir(dir) {
+    const handle = await open(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+/**
+ * Replaces `file` with `text` so that a reader (or a crash) sees the old text or the new, never a
+ * part: a temporary file beside it, written and fsynced, renamed over it; then the folder fsynced.
+ * On failure the temporary file is removed and the error rethrown; `file` is untouched. The mode
+ * of an existing file is kept.
+ */
+export async function writeAtomically(file: string, text: string, io: Partial<AtomicIo> = {}): Promise<void> {
+  const ops: AtomicIo = { ...nodeIo, ...io };
+  const dir = dirname(file);
+  const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o644);
+  const tmp = join(dir, `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await ops.writeNew(tmp, text, mode);
+    await ops.rename(tmp, file);
+  } catch (err) {
+    await ops.remove(tmp).catch(() => {});
+    throw err;
+  }
+  // The new text is in place; a folder that cannot be fsynced (some platforms) is not a failure.
+  await ops.syncDir(dir).catch(() => {});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+export interface StoreName {
+  readonly name: string;
+  readonly year: string;
+  readonly kind: "published" | "draft";
+}
+
+/** A rule file name from the browser, or null when it is not one (never a path). */
+export function storeName(raw: unknown): StoreName | null {
+  if (typeof raw !== "string" || raw.length > MAX_NAME_LENGTH) return null;
+  const m = STORE_FILE.exec(raw);
+  return m ? { name: raw, year: m[1]!, kind: m[2] ? "draft" : "published" } : null;
+}
+
+export function exampleName(raw: unknown): string | null {
+  return typeof raw === "string" && raw.length <= MAX_NAME_LENGTH && EXAMPLE_FILE.test(raw) ? raw : null;
+}
+
+const badFileName = () =>
+  apiError("bad_name", "文件名不合规：规则文件名应为「年度.rules」或「年度.draft.rules」，如 2024.rules", "bad file name: use <year>.rules or <year>.draft.rules, e.g. 2024.rules");
+const badExampleName = () =>
+  apiError("bad_name", "示例名不合规：应为字母、数字、汉字、- 或 _ 组成的 .json 文件名", "bad example name: letters, digits, Chinese characters, - or _, ending in .json");
+
+/**
+ * For the not-found handler: a request under `/api/files/` or `/api/examples/` that no route took
+ * (its name had a slash, was empty, or was too long) gets the 400 of a bad name, not a 404.
+ * Returns the error body, or null when the name is well formed (a plain 404 then).
+ */
+export function badStoreName(url: string): ReturnType<typeof apiError> | null {
+  const path = url.split("?")[0]!;
+  for (const [prefix, valid, error] of [
+    ["/api/files/", storeName, badFileName],
+    ["/api/examples/", exampleName, badExampleName],
+  ] as const) {
+    if (!path.startsWith(prefix)) continue;
+    let name: string;
+    try {
+      name = decodeURIComponent(path.slice(prefix.length));
+    } catch {
+      return error();
+    }
+    return valid(name) ? null : error();
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The new year's file
+// ---------------------------------------------------------------------------------------------
+
+/** A string literal of the rules language (as the formatter writes it). */
+function quote(s: string): string {
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+}
+
+function shiftDate(date: string, years: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const y = Number(m[1]) + years;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const day = m[2] === "02" && m[3] === "29" && !leap ? "28" : m[3]!;
+  return `${String(y).padStart(4, "0")}-${m[2]}-${day}`;
+}
+
+export type NewYearResult =
+  | { readonly ok: true; readonly text: string; readonly from: string }
+  | { readonly ok: false; readonly reason: "no_header" | "no_year" };
+
+/**
+ * The text of a new year's rule file made from `source` by minimal edits at the header's AST
+ * spans: `year` replaced; the title's year digits updated; `effective` dates shifted by the years
+ * between; `document` replaced (or added after `year`), or, when no new one is given, kept with a
+ * `# TODO` comment after it. Every other byte — comments, layout, the rest of the file — is kept.
+ */
+export function newYearSource(source: string, year: string, document?: string): NewYearResult {
+  const header = parse(source).ast.header;
+  if (!header) return { ok: false, reason: "no_header" };
+  if (!header.year || !/^\d{4}$/.test(header.year.value)) return { ok: false, reason: "no_year" };
+  const from = header.year.value;
+  const years = Number(year) - Number(from);
+  const edits: { start: number; end: number; text: string }[] = [];
+  const at = (span: { start: { offset: number }; end: { offset: number } }, text: string) =>
+    edits.push({ start: span.start.offset, end: span.end.offset, text });
+
+  at(header.year.span, year);
+  const title = source.slice(header.title.span.start.offset, header.title.span.end.offset);
+  const newTitle = title.replace(new RegExp(`(?<!\\d)${from}(?!\\d)`, "g"), year);
+  if (newTitle !== title) at(header.title.span, newTitle);
+  if (header.effectiveFrom) at(header.effectiveFrom.span, shiftDate(header.effectiveFrom.value, years));
+  if (header.effectiveTo) at(header.effectiveTo.span, shiftDate(header.effectiveTo.value, years));
+  if (document !== undefined) {
+    if (header.document) at(header.document.span, quote(document));
+    else {
+      const lineStart = source.lastIndexOf("\n", header.year.span.start.offset - 1) + 1;
+      const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
+      const end = header.year.span.end.offset;
+      edits.push({ start: end, end, text: `\n${indent}document ${quote(document)}` });
+    }
+  } else if (header.document) {
+    const end = header.document.span.end.offset;
+    edits.push({ start: end, end, text: `  # TODO: 改为 ${year} 年度通知的文号 / the ${year} notice's document number` });
+  }
+  let text = source;
+  for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  return { ok: true, text, from };
+}
+
+/** Copies a folder of rule tests: regular files and folders only (no symlinks followed or copied). */
+async function copyTests(from: string, to: string): Promise<void> {
+  await mkdir(to);
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) await copyTests(join(from, entry.name), join(to, entry.name));
+    else if (entry.isFile()) await copyFile(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The routes
+// ---------------------------------------------------------------------------------------------
+
+export interface FileStoreOptions {
+  /** The examples folder; default `examples/` beside the rules folder. */
+  readonly examplesDir?: string;
+  /** Replacements for the file operations of a save (tests simulate a full disk with these). */
+  readonly io?: Partial<AtomicIo>;
+}
+
+const errnoOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
+};
+
+/** Reads a text file; null when it is not there (or is not a file). */
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    const code = errnoOf(err);
+    if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") return null;
+    throw err;
+  }
+}
+
+/** The `{ source }` of a body: JSON `{ source: "…" }` or text/plain. */
+function sourceOf(body: unknown): string | null {
+  if (typeof body === "string") return body;
+  if (body && typeof body === "object" && !Array.isArray(body)) {
+    const source = (body as { source?: unknown }).source;
+    if (typeof source === "string") return source;
+  }
+  return null;
+}
+
+/** The ETags of an `If-Match` header: a comma-separated list. `*` is not honoured: send the ETag. */
+function etagList(header: string | string[] | undefined): string[] | null {
+  if (header === undefined) return null;
+  const all = [header].flat().join(",");
+  const list = all.match(/(?:W\/)?"[^"]*"|[^\s,]+/g) ?? [];
+  return list.length > 0 ? list : null;
+}
+
+export async function registerFiles(app: FastifyInstance, store: RuleStore, options: FileStoreOptions & { readonly rulesDir: string }): Promise<void> {
+  const dir = resolve(options.rulesDir);
+  const examplesDir = resolve(options.examplesDir ?? join(dirname(dir), "examples"));
+  const io = options.io ?? {};
+
+  // One promise chain per file name: a check-and-write runs after the previous one ended.
+  const locks = new Map<string, Promise<void>>();
+  async function locked<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const previous = locks.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => { release = r; });
+    const tail = previous.then(() => mine);
+    locks.set(name, tail);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (locks.get(name) === tail) locks.delete(name);
+    }
+  }
+
+  // Diagnostics by ETag, so listing the folder does not check every file every time.
+  const checked = new Map<string, readonly Diagnostic[]>();
+  function diagnose(file: StoreName, source: string, etag: string): readonly Diagnostic[] {
+    const entry = file.kind === "published" ? store.get(file.year) : undefined;
+    if (entry && entry.etag === etag) return entry.diagnostics;
+    let ds = checked.get(etag);
+    if (!ds) {
+      ds = check(parse(source)).diagnostics;
+      checked.set(etag, ds);
+      if (checked.size > 64) checked.delete(checked.keys().next().value!);
+    }
+    return ds;
+  }
+  // What a locked check-and-write decided; sent after the lock is released, so a slow client
+  // reading the answer never holds up the next save of the file.
+  interface Outcome { readonly status: number; readonly body: unknown; readonly etag?: string }
+  const out = (status: number, body: unknown, etag?: string): Outcome => (etag ? { status, body, etag } : { status, body });
+  const answer = (reply: FastifyReply, o: Outcome) => {
+    if (o.etag) reply.header("etag", o.etag);
+    return reply.status(o.status).send(o.body);
+  };
+  const errorCount = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === "error").length;
+
+  const nameOr400 = (raw: string, reply: FastifyReply): StoreName | null => {
+    const file = storeName(raw);
+    if (!file) reply.status(400).send(badFileName());
+    return file;
+  };
+  const unknownFile = (name: string) => apiError("unknown_file", `没有文件 ${name}`, `no file ${name}`);
+  const writeFailed = (err: unknown, req: FastifyRequest) => {
+    req.log.error({ code: errnoOf(err) }, "file store: write failed");
+    const reason = errnoOf(err);
+    return apiError("write_failed", "保存失败，原文件未改动（磁盘已满或不可写）", "the save failed and the file is unchanged (disk full or not writable)", reason ? { reason } : {});
+  };
+  const conflict = (current: string | null, yours: string) =>
+    apiError(
+      "conflict",
+      current === null ? "文件在你打开后已被删除：请比较后再保存" : "文件在你打开后已被他人修改：请比较两个版本后再保存",
+      current === null ? "the file was deleted since you opened it: compare, then save" : "the file was changed since you opened it: compare both versions, then save",
+      { current: current === null ? null : { source: current, etag: etagOf(current) }, yours: { source: yours } },
+    );
+
+  app.get("/api/files", async () => {
+    const names = (await readdir(dir).catch(() => [] as string[])).flatMap((n) => storeName(n) ?? []);
+    const files = [];
+    for (const file of names.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, file.name);
+      const [info, source] = await Promise.all([stat(path).catch(() => null), readText(path).catch(() => null)]);
+      if (!info?.isFile() || source === null) continue;
+      const etag = etagOf(source);
+      const ds = diagnose(file, source, etag);
+      const errors = errorCount(ds);
+      files.push({ name: file.name, year: file.year, kind: file.kind, etag, size: info.size, modified: info.mtime.toISOString(), errors, warnings: ds.length - errors });
+    }
+    return { files };
+  });
+
+  app.get<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
+    const file = nameOr400(req.params.name, reply);
+    if (!file) return reply;
+    const source = await readText(join(dir, file.name));
+    if (source === null) return reply.status(404).send(unknownFile(file.name));
+    const etag = etagOf(source);
+    reply.header("etag", etag);
+    return { name: file.name, year: file.year, kind: file.kind, source, etag, diagnostics: diagnose(file, source, etag).map(diagnosticJson) };
+  });
+
+  app.put<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
+    const file = nameOr400(req.params.name, reply);
+    if (!file) return reply;
+    const source = sourceOf(req.body);
+    if (source === null) return reply.status(422).send(apiError("invalid_body", "请求体应为规则文本（text/plain）或 { source }", "the body must be rule text (text/plain) or { source }"));
+    const ifMatch = etagList(req.headers["if-match"]);
+    const ifNoneMatchAny = String(req.headers["if-none-match"] ?? "").trim() === "*";
+    // Checked before the lock is taken: it does not depend on the disk.
+    const diagnostics = file.kind === "published" ? check(parse(source)).diagnostics : null;
+
+    return answer(reply, await locked(file.name, async () => {
+      const path = join(dir, file.name);
+      const current = await readText(path);
+      if (current !== null) {
+        if (!ifMatch) {
+          if (ifNoneMatchAny) return out(409, conflict(current, source));
+          return out(428, apiError("precondition_required", "保存已有文件须带 If-Match 头（打开时的 ETag）", "saving an existing file needs an If-Match header with the ETag it was opened with"));
+        }
+        if (!ifMatch.includes(etagOf(current))) return out(409, conflict(current, source));
+      } else if (ifMatch) {
+        return out(409, conflict(null, source));
+      } else if (!ifNoneMatchAny) {
+        return out(428, apiError("precondition_required", "新建文件须带 If-None-Match: * 头", "creating a file needs the header If-None-Match: *"));
+      }
+      if (diagnostics && errorCount(diagnostics) > 0) {
+        const n = errorCount(diagnostics);
+        const draft = `${file.year}.draft.rules`;
+        return out(422, apiError(
+          "has_errors",
+          `规则文本有 ${n} 个错误，不能保存为正式文件 ${file.name}；请保存为草稿 ${draft}`,
+          `the text has ${n} error(s) and cannot be saved over the published ${file.name}; save it as the draft ${draft}`,
+          { diagnostics: diagnostics.map(diagnosticJson), draft },
+        ));
+      }
+      try {
+        await writeAtomically(path, source, io);
+      } catch (err) {
+        return out(507, writeFailed(err, req));
+      }
+      if (file.kind === "published") store.put(file.year, source);
+      const etag = etagOf(source);
+      return out(200, { name: file.name, etag }, etag);
+    }));
+  });
+
+  app.delete<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
+    const file = nameOr400(req.params.name, reply);
+    if (!file) return reply;
+    if (file.kind === "published") return reply.status(403).send(apiError("published_file", "正式规则文件不能删除，只能删除草稿", "a published rule file cannot be deleted; only drafts can"));
+    const ifMatch = etagList(req.headers["if-match"]);
+    if (!ifMatch) return reply.status(428).send(apiError("precondition_required", "删除草稿须带 If-Match 头（打开时的 ETag）", "deleting a draft needs an If-Match header with the ETag it was opened with"));
+    return answer(reply, await locked(file.name, async () => {
+      const path = join(dir, file.name);
+      const current = await readText(path);
+      if (current === null) return out(404, unknownFile(file.name));
+      if (!ifMatch.includes(etagOf(current))) return out(409, conflict(current, ""));
+      try {
+        await unlink(path);
+      } catch (err) {
+        return out(507, writeFailed(err, req));
+      }
+      await (io.syncDir ?? nodeIo.syncDir)(dir).catch(() => {});
+      return out(200, { name: file.name, deleted: true });
+    }));
+  });
+
+  app.post("/api/files/new-year", async (req, reply) => {
+    const body = req.body as Record<string, unknown> | null;
+    const invalid = (zh: string, en: string) => reply.status(422).send(apiError("invalid_new_year", zh, en));
+    if (!body || typeof body !== "object" || Array.isArray(body)) return invalid("请求体应为 { from, year, document? }", "the body must be { from, year, document? }");
+    const asYear = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v);
+    const from = storeName(`${asYear(body["from"])}.rules`);
+    const to = storeName(`${asYear(body["year"])}.rules`);
+    if (typeof asYear(body["from"]) !== "string" || typeof asYear(body["year"]) !== "string" || !from || !to) {
+      return reply.status(400).send(apiError("bad_name", "年度应为四位数字，如 2025", "a year must be four digits, e.g. 2025"));
+    }
+    let document: string | undefined;
+    if (body["document"] !== undefined && body["document"] !== null) {
+      if (typeof body["document"] !== "string" || body["document"].length > 200 || /[\u0000-\u001f\u007f]/.test(body["document"])) {
+        return invalid("document 应为一行不超过 200 字的文号", "document must be one line of at most 200 characters");
+      }
+      document = body["document"].trim() || undefined;
+    }
+    const source = await readText(join(dir, from.name));
+    if (source === null) return reply.status(404).send(unknownFile(from.name));
+    const made = newYearSource(source, to.year, document);
+    if (!made.ok) return invalid(`${from.name} 没有 ruleset 头部或其中没有 year`, `${from.name} has no ruleset header or no year in it`);
+    const diagnostics = check(parse(made.text)).diagnostics;
+    if (errorCount(diagnostics) > 0) {
+      return reply.status(422).send(apiError("has_errors", `由 ${from.name} 生成的 ${to.name} 有错误，未创建`, `${to.name} made from ${from.name} has errors; not created`, { diagnostics: diagnostics.map(diagnosticJson) }));
+    }
+
+    return answer(reply, await locked(to.name, async () => {
+      const target = join(dir, to.name);
+      if (existsSync(target)) return out(409, apiError("exists", `${to.name} 已存在`, `${to.name} already exists`));
+      // The tests are copied into a hidden folder first and moved into place after the rule file.
+      const testsFrom = join(dir, `${from.year}.tests`);
+      const testsTo = join(dir, `${to.year}.tests`);
+      const copyingTests = (await stat(testsFrom).then((s) => s.isDirectory(), () => false)) && !existsSync(testsTo);
+      const testsTmp = join(dir, `.${to.year}.tests.${randomBytes(6).toString("hex")}.tmp`);
+      try {
+        if (copyingTests) await copyTests(testsFrom, testsTmp);
+        await writeAtomically(target, made.text, io);
+      } catch (err) {
+        await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
+        return out(507, writeFailed(err, req));
+      }
+      let tests: string | null = null;
+      if (copyingTests) {
+        try {
+          await rename(testsTmp, testsTo);
+          tests = `${to.year}.tests`;
+        } catch (err) {
+          req.log.error({ code: errnoOf(err) }, "file store: tests not copied");
+          await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
+        }
+      }
+      store.put(to.year, made.text);
+      const etag = etagOf(made.text);
+      return out(201, { name: to.name, etag, tests }, etag);
+    }));
+  });
+
+  // --- examples ------------------------------------------------------------------------------
+
+  /** The real path of an example, or null when it is missing or resolves outside the folder. */
+  async function examplePath(name: string): Promise<string | null> {
+    try {
+      const root = await realpath(examplesDir);
+      const real = await realpath(join(examplesDir, name));
+      if (!real.startsWith(root + sep)) return null;
+      const info = await stat(real);
+      return info.isFile() && info.size <= MAX_EXAMPLE_BYTES ? real : null;
+    } catch {
+      return null;
+    }
+  }
+
+  app.get("/api/examples", async () => {
+    const names = (await readdir(examplesDir).catch(() => [] as string[])).filter((n) => exampleName(n)).sort();
+    const examples = [];
+    for (const name of names) {
+      const path = await examplePath(name);
+      if (!path) continue;
+      try {
+        const app = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown> | null;
+        if (!app || typeof app !== "object" || Array.isArray(app)) continue;
+        examples.push({ name, enterprise: app["enterprise"] ?? null, grade: app["grade"] ?? null });
+      } catch {
+        // Not JSON: not an example.
+      }
+    }
+    return { examples };
+  });
+
+  app.get<{ Params: { name: string } }>("/api/examples/:name", async (req, reply) => {
+    const name = exampleName(req.params.name);
+    if (!name) return reply.status(400).send(badExampleName());
+    const path = await examplePath(name);
+    const text = path ? await readText(path) : null;
+    if (text === null) return reply.status(404).send(apiError("unknown_example", `没有示例 ${name}`, `no example ${name}`));
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return reply.status(422).send(apiError("invalid_example", `示例 ${name} 不是有效的 JSON`, `the example ${name} is not valid JSON`));
+    }
+  });
+}
