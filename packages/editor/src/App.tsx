@@ -1,0 +1,243 @@
+/**
+ * The editor's shell: opens a rule file from the store, keeps unsaved edits in the browser's
+ * storage, saves with the version it opened (ETag / If-Match) and shows both versions on a
+ * conflict, refuses to put a file with errors over the published one (it goes to a draft), and
+ * creates next year's file from this one.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Diagnostic } from "@jsqc/dsl";
+import { compile, type Ruleset, type Source } from "@jsqc/engine";
+import { api, HttpError, type FileInfo } from "./api.js";
+import { Editor, type EditorHandle } from "./Editor.js";
+import { Preview, type Application } from "./Preview.js";
+import { LangContext, WORDS, type Lang } from "./i18n.js";
+import { ConflictDialog } from "./Conflict.js";
+
+const STORAGE = "jsqc:unsaved:";
+
+interface Unsaved { text: string; etag: string; at: string }
+
+function readUnsaved(name: string): Unsaved | null {
+  try {
+    const raw = localStorage.getItem(STORAGE + name);
+    return raw ? (JSON.parse(raw) as Unsaved) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem("jsqc:lang") === "en" ? "en" : "zh"));
+  const w = WORDS[lang];
+  const [files, setFiles] = useState<FileInfo[]>([]);
+  const [name, setName] = useState<string | null>(null);
+  const [opened, setOpened] = useState<{ name: string; text: string; etag: string } | null>(null);
+  const [text, setText] = useState("");
+  const [diagnostics, setDiagnostics] = useState<readonly Diagnostic[]>([]);
+  const [ruleset, setRuleset] = useState<Ruleset | null>(null);
+  const [stale, setStale] = useState(false);
+  const [application, setApplication] = useState<Application>({ grade: "A", inputs: {}, experts: [] });
+  const [examples, setExamples] = useState<{ name: string; label: string }[]>([]);
+  const [status, setStatus] = useState<string>("");
+  const [restore, setRestore] = useState<Unsaved | null>(null);
+  const [conflict, setConflict] = useState<{ theirs: { source: string; etag: string }; mine: string } | null>(null);
+  const [newYear, setNewYear] = useState<{ year: string; document: string } | null>(null);
+  const editor = useRef<EditorHandle>(null);
+  const dirty = opened !== null && text !== opened.text;
+
+  useEffect(() => { localStorage.setItem("jsqc:lang", lang); document.documentElement.lang = lang === "zh" ? "zh-CN" : "en"; }, [lang]);
+
+  const refreshFiles = useCallback(async () => {
+    const list = await api.files();
+    setFiles(list);
+    return list;
+  }, []);
+
+  // First load: the files, the examples, and the newest published year.
+  useEffect(() => {
+    void (async () => {
+      const list = await refreshFiles();
+      const first = [...list].filter((f) => f.kind === "published").sort((a, b) => b.year.localeCompare(a.year))[0] ?? list[0];
+      const hash = decodeURIComponent(location.hash.slice(1));
+      setName(list.some((f) => f.name === hash) ? hash : first?.name ?? null);
+      const ex = await api.examples().catch(() => []);
+      setExamples(ex.map((e) => ({ name: e.name, label: `${e.name.slice(0, 2)} ${e.enterprise?.name ?? e.name}（${e.grade ?? ""}）` })));
+      if (ex[0]) setApplication((await api.example(ex[0].name)) as Application);
+    })();
+  }, [refreshFiles]);
+
+  // Open a file; offer back unsaved edits kept from an earlier session.
+  useEffect(() => {
+    if (!name) return;
+    let cancelled = false;
+    void (async () => {
+      const body = await api.file(name);
+      if (cancelled) return;
+      setOpened({ name, text: body.source, etag: body.etag });
+      setText(body.source);
+      setRuleset(null);
+      location.hash = encodeURIComponent(name);
+      const kept = readUnsaved(name);
+      setRestore(kept && kept.text !== body.source ? kept : null);
+    })();
+    return () => { cancelled = true; };
+  }, [name]);
+
+  // Keep unsaved edits in the browser's storage; forget them once saved.
+  useEffect(() => {
+    if (!opened) return;
+    if (dirty) localStorage.setItem(STORAGE + opened.name, JSON.stringify({ text, etag: opened.etag, at: new Date().toISOString() } satisfies Unsaved));
+    else localStorage.removeItem(STORAGE + opened.name);
+  }, [text, dirty, opened]);
+
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (!dirty) return;
+      e.preventDefault();
+      e.returnValue = w.leaveWarning;
+      return w.leaveWarning;
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty, w.leaveWarning]);
+
+  const onDiagnostics = useCallback((source: string, ds: readonly Diagnostic[]) => {
+    setDiagnostics(ds);
+    if (ds.some((d) => d.severity === "error")) {
+      setStale(true);
+      return;
+    }
+    const compiled = compile(source, name ?? "rules");
+    if (compiled.ok) {
+      setRuleset(compiled.ruleset);
+      setStale(false);
+    } else setStale(true);
+  }, [name]);
+
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const current = files.find((f) => f.name === name);
+  const isDraft = current?.kind === "draft" || (name?.includes(".draft.") ?? false);
+
+  const save = useCallback(async (asDraft: boolean, overwriteEtag?: string) => {
+    if (!opened) return;
+    const source = editor.current?.getText() ?? text;
+    const target = asDraft && !opened.name.includes(".draft.") ? opened.name.replace(/\.rules$/, ".draft.rules") : opened.name;
+    if (!asDraft && errors > 0 && !target.includes(".draft.")) {
+      setStatus(w.saveErrorsPublished);
+      return;
+    }
+    setStatus(w.saving);
+    const draftExists = files.some((f) => f.name === target);
+    try {
+      const etag = target === opened.name ? overwriteEtag ?? opened.etag : draftExists ? (await api.file(target)).etag : null;
+      const r = await api.save(target, source, etag);
+      localStorage.removeItem(STORAGE + opened.name);
+      await refreshFiles();
+      if (target === opened.name) {
+        setOpened({ name: target, text: source, etag: r.etag });
+        setStatus(w.saved);
+      } else {
+        setStatus(`${w.saved}：${target}`);
+        setName(target);
+      }
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409 && err.body.current) {
+        setConflict({ theirs: err.body.current, mine: source });
+        setStatus("");
+      } else if (err instanceof HttpError) setStatus(lang === "zh" ? err.body.message : err.body.messageEn);
+      else setStatus(String(err));
+    }
+  }, [opened, text, errors, files, refreshFiles, w, lang]);
+
+  // Ctrl/Cmd+S saves.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        void save(false);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [save]);
+
+  const onSource = useCallback((s: Source) => editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn }), []);
+  const onExample = useCallback(async (exampleName: string) => setApplication((await api.example(exampleName)) as Application), []);
+
+  const createYear = async () => {
+    if (!newYear || !opened) return;
+    try {
+      const from = opened.name.slice(0, 4);
+      const r = await api.newYear(from, newYear.year, newYear.document);
+      await refreshFiles();
+      setNewYear(null);
+      setName(r.name);
+    } catch (err) {
+      setStatus(err instanceof HttpError ? (lang === "zh" ? err.body.message : err.body.messageEn) : String(err));
+    }
+  };
+
+  const problems = useMemo(() => (errors + warnings === 0 ? w.noProblems : [errors ? w.errors(errors) : "", warnings ? w.warnings(warnings) : ""].filter(Boolean).join("，")), [errors, warnings, w]);
+
+  return (
+    <LangContext.Provider value={lang}>
+      <div className="app">
+        <header>
+          <h1>{w.appTitle}</h1>
+          <label>
+            {w.file}
+            <select data-testid="file" value={name ?? ""} onChange={(e) => {
+              if (dirty && !confirm(w.leaveWarning)) return;
+              setName(e.target.value);
+            }}>
+              {files.map((f) => <option key={f.name} value={f.name}>{f.name}{f.kind === "draft" ? `（${w.draft}）` : ""}</option>)}
+            </select>
+          </label>
+          <button type="button" data-testid="save" onClick={() => void save(false)} disabled={!dirty && !isDraft}>{w.save}</button>
+          <button type="button" data-testid="save-draft" onClick={() => void save(true)} disabled={!dirty}>{w.saveDraft}</button>
+          <button type="button" data-testid="format" onClick={() => editor.current?.format()}>{w.format}</button>
+          <button type="button" data-testid="new-year" onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYear}</button>
+          <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
+          <span className={`problems ${errors ? "has-errors" : ""}`} data-testid="problems">{problems}</span>
+          <span className="status" data-testid="status">{status}</span>
+          <button type="button" className="lang" data-testid="lang" onClick={() => setLang(lang === "zh" ? "en" : "zh")}>{w.language}</button>
+        </header>
+        {restore && (
+          <div className="banner" data-testid="restore">
+            {w.restoreTitle}（{new Date(restore.at).toLocaleString(lang === "zh" ? "zh-CN" : "en")}）
+            <button type="button" data-testid="restore-yes" onClick={() => { editor.current?.setText(restore.text); setRestore(null); }}>{w.restore}</button>
+            <button type="button" data-testid="restore-no" onClick={() => { if (opened) localStorage.removeItem(STORAGE + opened.name); setRestore(null); }}>{w.discard}</button>
+          </div>
+        )}
+        <main>
+          <div className="left">
+            {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={setText} onDiagnostics={onDiagnostics} />}
+          </div>
+          <div className="right">
+            <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={(n) => void onExample(n)} />
+          </div>
+        </main>
+        {conflict && (
+          <ConflictDialog theirs={conflict.theirs.source} mine={conflict.mine}
+            onKeepMine={() => { const etag = conflict.theirs.etag; setConflict(null); void save(false, etag); }}
+            onTakeTheirs={() => { if (opened) { setOpened({ ...opened, text: conflict.theirs.source, etag: conflict.theirs.etag }); editor.current?.setText(conflict.theirs.source); } setConflict(null); }}
+            onCancel={() => setConflict(null)} />
+        )}
+        {newYear && (
+          <div className="modal" data-testid="new-year-dialog">
+            <div className="dialog">
+              <h3>{w.newYear}</h3>
+              <label>{w.newYearPrompt}<input data-testid="new-year-year" value={newYear.year} onChange={(e) => setNewYear({ ...newYear, year: e.target.value })} /></label>
+              <label>{w.documentPrompt}<input data-testid="new-year-document" value={newYear.document} onChange={(e) => setNewYear({ ...newYear, document: e.target.value })} /></label>
+              <div className="buttons">
+                <button type="button" data-testid="new-year-create" onClick={() => void createYear()}>{w.create}</button>
+                <button type="button" onClick={() => setNewYear(null)}>{w.cancel}</button>
+              </div>
+            </div>
+          </div>
+        )}
+      </div>
+    </LangContext.Provider>
+  );
+}

@@ -1,0 +1,115 @@
+/** The Monaco editor with the rules language registered; reports text changes and diagnostics. */
+import { useEffect, useImperativeHandle, useRef, forwardRef } from "react";
+import type { Diagnostic } from "@jsqc/dsl";
+import { monaco } from "./monaco/monaco.js";
+import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker } from "./monaco/index.js";
+import "./monaco/monaco-environment.js";
+
+export interface EditorHandle {
+  /** Replaces the whole text as one undoable edit. */
+  setText(text: string): void;
+  getText(): string;
+  /** Selects and reveals a 1-based, end-exclusive range. */
+  select(range: { line: number; column: number; endLine: number; endColumn: number }): void;
+  focus(): void;
+  format(): void;
+}
+
+interface Props {
+  readonly initialText: string;
+  /** The file name, so that each file has its own model and undo history. */
+  readonly name: string;
+  readonly onChange: (text: string) => void;
+  readonly onDiagnostics: (text: string, diagnostics: readonly Diagnostic[]) => void;
+}
+
+declare global {
+  interface Window {
+    /** Hooks for the end-to-end tests and the editor benchmark. */
+    __jsqc?: { editor: monaco.editor.IStandaloneCodeEditor; monaco: typeof monaco; timings: { changedAt: number; markersAt: number; previewAt?: number; version: number }[] };
+  }
+}
+
+export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialText, name, onChange, onDiagnostics }, ref) {
+  const host = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const callbacks = useRef({ onChange, onDiagnostics });
+  callbacks.current = { onChange, onDiagnostics };
+
+  useEffect(() => {
+    registerLanguage(monaco as never);
+    const checker = createChecker();
+    const uri = monaco.Uri.parse(`file:///rules/${name}`);
+    monaco.editor.getModel(uri)?.dispose();
+    const model = monaco.editor.createModel(initialText, LANGUAGE_ID, uri);
+    const editor = monaco.editor.create(host.current!, {
+      model,
+      theme: "jsqc-light",
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 14,
+      lineHeight: 21,
+      wordWrap: "on",
+      wrappingIndent: "indent",
+      renderWhitespace: "none",
+      "semanticHighlighting.enabled": true,
+      fixedOverflowWidgets: true,
+      tabSize: 2,
+      insertSpaces: true,
+    });
+    editorRef.current = editor;
+    const timings: NonNullable<Window["__jsqc"]>["timings"] = [];
+    window.__jsqc = { editor, monaco, timings };
+
+    let disposed = false;
+    const run = async () => {
+      const version = model.getVersionId();
+      const changedAt = performance.now();
+      const text = model.getValue();
+      const diagnostics = await checker.check(text);
+      if (disposed || model.getVersionId() !== version) return;
+      monaco.editor.setModelMarkers(model, "jsqc", toMarkers(diagnostics, monaco as never) as monaco.editor.IMarkerData[]);
+      timings.push({ changedAt, markersAt: performance.now(), version });
+      if (timings.length > 1000) timings.shift();
+      callbacks.current.onDiagnostics(text, diagnostics);
+    };
+    const sub = model.onDidChangeContent(() => {
+      callbacks.current.onChange(model.getValue());
+      void run();
+    });
+    void run();
+    return () => {
+      disposed = true;
+      sub.dispose();
+      editor.dispose();
+      model.dispose();
+      checker.dispose?.();
+    };
+    // One editor and model per file; initialText is read when the file opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [name]);
+
+  useImperativeHandle(ref, () => ({
+    setText(text) {
+      const editor = editorRef.current;
+      const model = editor?.getModel();
+      if (!editor || !model) return;
+      editor.pushUndoStop();
+      editor.executeEdits("jsqc", [{ range: model.getFullModelRange(), text }]);
+      editor.pushUndoStop();
+    },
+    getText: () => editorRef.current?.getModel()?.getValue() ?? "",
+    select(r) {
+      const editor = editorRef.current;
+      if (!editor) return;
+      const range = new monaco.Range(r.line, r.column, r.endLine, r.endColumn);
+      editor.setSelection(range);
+      editor.revealRangeInCenter(range);
+      editor.focus();
+    },
+    focus: () => editorRef.current?.focus(),
+    format: () => void editorRef.current?.getAction("editor.action.formatDocument")?.run(),
+  }), []);
+
+  return <div ref={host} className="editor-host" data-testid="editor" />;
+});

@@ -1,0 +1,32 @@
+/** The server's API as the editor uses it. */
+export interface FileInfo { name: string; year: string; kind: "published" | "draft"; etag: string; errors: number; warnings: number }
+export interface FileBody { name: string; source: string; etag: string }
+export interface ExampleInfo { name: string; enterprise?: { name?: string }; grade?: string }
+export interface ApiError { code: string; message: string; messageEn: string; current?: { source: string; etag: string }; [k: string]: unknown }
+
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly body: ApiError) { super(body.message); }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, init);
+  const text = await res.text();
+  const body = text ? (JSON.parse(text) as unknown) : null;
+  if (!res.ok) throw new HttpError(res.status, ((body as { error?: ApiError } | null)?.error ?? { code: "http", message: `HTTP ${res.status}`, messageEn: `HTTP ${res.status}` }));
+  return body as T;
+}
+
+export const api = {
+  files: () => call<{ files: FileInfo[] }>("api/files").then((r) => r.files),
+  file: (name: string) => call<FileBody>(`api/files/${encodeURIComponent(name)}`),
+  save: (name: string, source: string, etag: string | null) =>
+    call<{ name: string; etag: string }>(`api/files/${encodeURIComponent(name)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", ...(etag ? { "if-match": etag } : { "if-none-match": "*" }) },
+      body: JSON.stringify({ source }),
+    }),
+  newYear: (from: string, year: string, document: string) =>
+    call<{ name: string; etag: string }>("api/files/new-year", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, year, ...(document ? { document } : {}) }) }),
+  examples: () => call<{ examples: ExampleInfo[] }>("api/examples").then((r) => r.examples),
+  example: (name: string) => call<Record<string, unknown>>(`api/examples/${encodeURIComponent(name)}`),
+};
