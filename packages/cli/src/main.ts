@@ -5,6 +5,14 @@
  */
 import { run } from "./cli.js";
 
+// `jsqc check … | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {

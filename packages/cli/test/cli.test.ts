@@ -47,11 +47,11 @@ describe("jsqc", () => {
     await writeFile(file, text);
     const r = jsqc("check", file);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/broken\.rules:\d+:\d+: error N001: 未定义的名称 质量失倍\n  unknown name 质量失倍/);
+    expect(r.out).toMatch(/broken\.rules:\d+:\d+: error N005: 质量失倍 不是枚举 不良记录类型 的值\n  质量失倍 is not a value of enum 不良记录类型/);
     expect(r.out).toMatch(/error S007: 第七部分可得 12 分，满分 11 分/);
     expect(r.out).toMatch(/\n\s+\| +\^+/);
     const json = JSON.parse(jsqc("check", file, "--format", "json").out) as { diagnostics: { code: string; line: number; column: number }[] };
-    expect(json.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["N001", "S007", "S006"]));
+    expect(json.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["N005", "S007", "S006"]));
     expect(json.diagnostics.every((d) => d.line > 0 && d.column > 0)).toBe(true);
   });
 

@@ -3,7 +3,7 @@
  * and the breakdown the engine gives for it — a bar per section, each item's points and reason,
  * vetoes, eligibility and the outcome. Clicking a reason selects the rule text it came from.
  */
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { Sym } from "@jsqc/dsl";
 import { evaluate, type CompiledInput, type EvaluationResult, type Ruleset, type Source } from "@jsqc/engine";
 import { useWords } from "./i18n.js";
@@ -242,13 +242,14 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
   const w = useWords();
   const evaluation = useMemo(() => {
     if (!ruleset) return null;
-    const started = performance.now();
-    const r = evaluate(ruleset, application);
+    return evaluate(ruleset, application);
+  }, [ruleset, application]);
+  // After the breakdown is on screen: the keystroke-to-preview benchmark reads this.
+  useEffect(() => {
     const timings = window.__jsqc?.timings;
     const last = timings?.[timings.length - 1];
-    if (last && last.previewAt === undefined) last.previewAt = started;
-    return r;
-  }, [ruleset, application]);
+    if (last && last.previewAt === undefined) last.previewAt = performance.now();
+  }, [evaluation]);
   const [tab, setTab] = useState<"result" | "form">("result");
   if (!ruleset) return <div className="preview empty">{w.loading}</div>;
   const o = evaluation?.ok ? evaluation.result.outcome : null;
