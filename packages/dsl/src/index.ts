@@ -19,3 +19,4 @@ export { format, printRuleFile } from "./format.js";
 export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo, type Interval, type Summary, type SectionSummary } from "./checker.js";
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";
+export * as edits from "./edits.js";
