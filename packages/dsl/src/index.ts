@@ -15,7 +15,7 @@ export * as decimal from "./decimal.js";
 export type { Dec } from "./decimal.js";
 export { isValidDate, normaliseDecimal, daysInMonth } from "./decimal-text.js";
 export { keywordWords } from "./tokens.js";
-export { format, printRuleFile } from "./format.js";
+export { format, printRuleFile, printExpr } from "./format.js";
 export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo, type Interval, type Summary, type SectionSummary } from "./checker.js";
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";

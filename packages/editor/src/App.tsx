@@ -12,6 +12,7 @@ import { Editor, type EditorHandle } from "./Editor.js";
 import { Preview, type Application } from "./Preview.js";
 import { LangContext, WORDS, type Lang } from "./i18n.js";
 import { ConflictDialog } from "./Conflict.js";
+import { Structure } from "./Structure.js";
 
 const STORAGE = "jsqc:unsaved:";
 
@@ -42,6 +43,7 @@ export function App() {
   const [restore, setRestore] = useState<Unsaved | null>(null);
   const [conflict, setConflict] = useState<{ theirs: { source: string; etag: string }; mine: string } | null>(null);
   const [newYear, setNewYear] = useState<{ year: string; document: string } | null>(null);
+  const [view, setView] = useState<"text" | "structure">("text");
   const editor = useRef<EditorHandle>(null);
   const dirty = opened !== null && text !== opened.text;
 
@@ -212,7 +214,18 @@ export function App() {
         )}
         <main>
           <div className="left">
-            {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={setText} onDiagnostics={onDiagnostics} />}
+            <div className="view-switch">
+              <button type="button" className={view === "text" ? "active" : ""} data-testid="view-text" onClick={() => setView("text")}>{lang === "zh" ? "文本" : "Text"}</button>
+              <button type="button" className={view === "structure" ? "active" : ""} data-testid="view-structure" onClick={() => setView("structure")}>{lang === "zh" ? "结构视图" : "Structure"}</button>
+            </div>
+            {/* The text editor stays mounted under the structure view: one model, one undo history. */}
+            <div className="editor-pane" hidden={view !== "text"}>
+              {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={setText} onDiagnostics={onDiagnostics} />}
+            </div>
+            {view === "structure" && opened && (
+              <Structure text={text} onEdits={(es) => editor.current?.applyEdits(es)} onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()}
+                onReveal={(span) => { setView("text"); setTimeout(() => editor.current?.select({ line: span.start.line, column: span.start.column, endLine: span.end.line, endColumn: span.end.column }), 0); }} />
+            )}
           </div>
           <div className="right">
             <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={(n) => void onExample(n)} />

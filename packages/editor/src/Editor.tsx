@@ -13,6 +13,10 @@ export interface EditorHandle {
   select(range: { line: number; column: number; endLine: number; endColumn: number }): void;
   focus(): void;
   format(): void;
+  /** Applies text edits (offsets in the current text) as one undoable step. */
+  applyEdits(edits: readonly { start: number; end: number; text: string }[]): void;
+  undo(): void;
+  redo(): void;
 }
 
 interface Props {
@@ -115,6 +119,21 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     },
     focus: () => editorRef.current?.focus(),
     format: () => void editorRef.current?.getAction("editor.action.formatDocument")?.run(),
+    applyEdits(edits) {
+      const editor = editorRef.current;
+      const model = editor?.getModel();
+      if (!editor || !model) return;
+      const ops = edits.map((e) => {
+        const a = model.getPositionAt(e.start);
+        const b = model.getPositionAt(e.end);
+        return { range: new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column), text: e.text };
+      });
+      editor.pushUndoStop();
+      editor.executeEdits("jsqc-structure", ops);
+      editor.pushUndoStop();
+    },
+    undo: () => { editorRef.current?.trigger("jsqc", "undo", null); },
+    redo: () => { editorRef.current?.trigger("jsqc", "redo", null); },
   }), []);
 
   return <div ref={host} className="editor-host" data-testid="editor" />;
