@@ -338,12 +338,23 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
 }
 
 function judgedReason(d: JudgedScore, rs: Ruleset): string {
-  if (d.figures.length === 0) return "无专家评分 → 0";
-  const list = d.figures.map((f) => D.format(f.score)).join("、");
-  const trimmed = rs.experts.combine === "trimmed mean" && d.figures.length >= 3;
-  const how = trimmed ? "去掉一个最高分和一个最低分后取平均" : d.figures.length > 1 ? "取平均" : "";
-  const round = rs.experts.round !== null ? `，按 ${D.format(rs.experts.round)} 取整` : "";
-  return `专家评分 ${list}${how ? `，${how}` : ""}${round} → ${D.format(d.points)}`;
+  const n = d.figures.length;
+  if (n === 0) return "无专家评分 → 0";
+  // Hot with the trace on (most items are judged): cached decimal texts, no intermediate arrays.
+  let list = amount(d.figures[0]!.score).decimal;
+  for (let i = 1; i < n; i++) list += `、${amount(d.figures[i]!.score).decimal}`;
+  const how = rs.experts.combine === "trimmed mean" && n >= 3 ? "，去掉一个最高分和一个最低分后取平均" : n > 1 ? "，取平均" : "";
+  return `专家评分 ${list}${how}${roundText(rs)} → ${amount(d.points).decimal}`;
+}
+
+const roundTexts = new WeakMap<Ruleset, string>();
+function roundText(rs: Ruleset): string {
+  let t = roundTexts.get(rs);
+  if (t === undefined) {
+    t = rs.experts.round !== null ? `，按 ${D.format(rs.experts.round)} 取整` : "";
+    roundTexts.set(rs, t);
+  }
+  return t;
 }
 
 function inputValue(rs: Ruleset, inputs: unknown[], k: number): R.InputValue {
