@@ -4,6 +4,9 @@
  * `__proto__`/`constructor` keys, and a mature Node server with clean shutdown — so no request
  * handling is hand-written. The OpenAPI document is `docs/openapi.json`, served at
  * `/api/openapi.json`.
+ *
+ * Who may call which route is decided in one place, auth.ts's hook and its route table; the
+ * file store's changes are audited and their old texts kept (audit.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from "fastify";
 import cors from "@fastify/cors";
@@ -14,6 +17,7 @@ import { RuleStore, type RuleEntry } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
 import { registerStatic } from "./static.js";
+import { registerAuth, loadAccountsFile, parseAccounts, AccountsError, type Access, type Account, type AccountsConfig, type Auth } from "./auth.js";
 
 export interface ServerOptions {
   /** The folder of `<year>.rules` files. */
@@ -40,6 +44,15 @@ export interface ServerOptions {
   readonly files?: FileStoreOptions;
   /** Called with the Fastify instance before it is ready, to add routes (the editor's). */
   readonly extend?: (app: FastifyInstance, store: RuleStore) => void | Promise<void>;
+  /**
+   * A JSON accounts file `{ "accounts": [{ name, role, tokenHash }] }`: with it, `/api` needs a
+   * bearer token (auth.ts). Without it (and without `accounts`) everything is allowed.
+   */
+  readonly accountsFile?: string;
+  /** The accounts themselves (the same JSON, e.g. from `JSQC_ACCOUNTS`); not with `accountsFile`. */
+  readonly accounts?: AccountsConfig;
+  /** Who may call the routes `extend` adds ("METHOD /route" → roles, or "public"); others are refused. */
+  readonly access?: Readonly<Record<string, Access>>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -95,7 +108,15 @@ const openapi = (() => {
 })();
 
 /** Builds the server (not listening yet). */
-export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; store: RuleStore; routes: string[] }> {
+export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; store: RuleStore; routes: string[]; auth: Auth }> {
+  // The accounts first: a broken accounts file stops the server before anything starts.
+  if (options.accountsFile !== undefined && options.accounts !== undefined) {
+    throw new AccountsError("accountsFile 与 accounts 只能给一个 / give accountsFile or accounts, not both");
+  }
+  let accounts: Account[] | null = null;
+  if (options.accountsFile !== undefined) accounts = await loadAccountsFile(options.accountsFile);
+  else if (options.accounts !== undefined) accounts = parseAccounts(options.accounts);
+
   const store = new RuleStore(options.rulesDir);
   await store.load();
   if (options.watch !== false) store.watch();
@@ -133,6 +154,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   if (origins.length > 0) {
     await app.register(cors, { origin: origins.includes("*") ? true : [...origins], methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"] });
   }
+  // Before every other hook: a request that may not be made is refused before its body is read.
+  const auth = registerAuth(app, { accounts, ...(options.access ? { access: options.access } : {}) });
   // Compressed bodies are refused before they are read: no decompression, so no compression bomb.
   app.addHook("onRequest", async (req, reply) => {
     const encoding = req.headers["content-encoding"];
@@ -183,6 +206,11 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   app.get("/api/openapi.json", async (_req, reply) => {
     if (!openapi) return reply.status(404).send(apiError("not_found", "没有 OpenAPI 文档", "no OpenAPI document"));
     return openapi;
+  });
+
+  app.get("/api/whoami", async (req) => {
+    const who = auth.identity(req);
+    return { name: who.name, role: who.role, authenticated: who.authenticated };
   });
 
   app.get("/api/rules", async () => ({
@@ -267,10 +295,11 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await registerFiles(app, store, {
     ...options.files,
     rulesDir: options.rulesDir,
+    identity: (req) => auth.identity(req),
     ...(options.examplesDir !== undefined ? { examplesDir: options.examplesDir } : {}),
   });
   if (options.editorDir !== undefined) registerStatic(app, options.editorDir);
 
   if (options.extend) await options.extend(app, store);
-  return { app, store, routes };
+  return { app, store, routes, auth };
 }

@@ -11,6 +11,9 @@
  * - A published file is never replaced by a text with checker errors (422); a draft may be.
  * - Writes are atomic: a temporary file in the same folder, fsync, rename over the target, fsync
  *   the folder. A failed write leaves the old file as it was and removes the temporary file (507).
+ * - Every save, draft delete and new year is audited (audit.ts): the text it replaces is kept as a
+ *   history version first, and one line goes to the audit log after. A change whose audit line
+ *   cannot be written is undone (507 `audit_failed`): no change stands unaudited.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { existsSync } from "node:fs";
@@ -20,6 +23,8 @@ import { basename, dirname, join, resolve, sep } from "node:path";
 import { parse, check, type Diagnostic } from "@jsqc/dsl";
 import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
+import { AuditTrail, historyVersion, type AuditEntry } from "./audit.js";
+import { LOCAL, type Identity } from "./auth.js";
 
 /** A rule file's name: `<year>.rules` (published) or `<year>.draft.rules` (a draft). */
 export const STORE_FILE = /^(\d{4})(\.draft)?\.rules$/;
@@ -111,6 +116,8 @@ export function exampleName(raw: unknown): string | null {
 
 const badFileName = () =>
   apiError("bad_name", "文件名不合规：规则文件名应为「年度.rules」或「年度.draft.rules」，如 2024.rules", "bad file name: use <year>.rules or <year>.draft.rules, e.g. 2024.rules");
+const badVersion = () =>
+  apiError("bad_version", "版本号不合规：应为历史列表中的 version，如 20250314T093015.123Z-AbCdEf012345", "bad version: use a version from the history list, e.g. 20250314T093015.123Z-AbCdEf012345");
 const badExampleName = () =>
   apiError("bad_name", "示例名不合规：应为字母、数字、汉字、- 或 _ 组成的 .json 文件名", "bad example name: letters, digits, Chinese characters, - or _, ending in .json");
 
@@ -121,6 +128,16 @@ const badExampleName = () =>
  */
 export function badStoreName(url: string): ReturnType<typeof apiError> | null {
   const path = url.split("?")[0]!;
+  // A file's history: /api/files/<name>/history[/<version>].
+  const history = /^\/api\/files\/([^/]*)\/history(?:\/(.*))?$/.exec(path);
+  if (history) {
+    try {
+      if (!storeName(decodeURIComponent(history[1]!))) return badFileName();
+      return history[2] === undefined || historyVersion(decodeURIComponent(history[2])) ? null : badVersion();
+    } catch {
+      return badVersion();
+    }
+  }
   for (const [prefix, valid, error] of [
     ["/api/files/", storeName, badFileName],
     ["/api/examples/", exampleName, badExampleName],
@@ -216,6 +233,8 @@ export interface FileStoreOptions {
   readonly examplesDir?: string;
   /** Replacements for the file operations of a save (tests simulate a full disk with these). */
   readonly io?: Partial<AtomicIo>;
+  /** Replaces the append to the audit log (tests simulate a log that cannot be written). */
+  readonly appendLog?: (file: string, text: string) => Promise<void>;
 }
 
 const errnoOf = (err: unknown): string | undefined => {
@@ -252,10 +271,18 @@ function etagList(header: string | string[] | undefined): string[] | null {
   return list.length > 0 ? list : null;
 }
 
-export async function registerFiles(app: FastifyInstance, store: RuleStore, options: FileStoreOptions & { readonly rulesDir: string }): Promise<void> {
+export async function registerFiles(
+  app: FastifyInstance, store: RuleStore,
+  options: FileStoreOptions & { readonly rulesDir: string; readonly identity?: (req: FastifyRequest) => Identity },
+): Promise<void> {
   const dir = resolve(options.rulesDir);
   const examplesDir = resolve(options.examplesDir ?? join(dirname(dir), "examples"));
   const io = options.io ?? {};
+  const identity = options.identity ?? (() => LOCAL);
+  const trail = new AuditTrail(dir, {
+    writeFile: (file, text) => writeAtomically(file, text, io),
+    ...(options.appendLog ? { append: options.appendLog } : {}),
+  });
 
   // One promise chain per file name: a check-and-write runs after the previous one ended.
   const locks = new Map<string, Promise<void>>();
@@ -303,6 +330,23 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
     return file;
   };
   const unknownFile = (name: string) => apiError("unknown_file", `没有文件 ${name}`, `no file ${name}`);
+  /** Appends an audit line; false (logged) when the log cannot be written. */
+  const audited = async (req: FastifyRequest, entry: AuditEntry): Promise<boolean> => {
+    try {
+      await trail.append(entry);
+      return true;
+    } catch (err) {
+      req.log.error({ code: errnoOf(err) }, "file store: audit log not written");
+      return false;
+    }
+  };
+  const auditFailed = (undone: boolean) =>
+    apiError(
+      "audit_failed",
+      undone ? "审计日志无法写入，修改已撤销（磁盘已满或不可写）" : "审计日志无法写入，且修改未能撤销：请联系管理员",
+      undone ? "the audit log could not be written, so the change was undone (disk full or not writable)" : "the audit log could not be written and the change could not be undone: tell the administrator",
+      { undone },
+    );
   const writeFailed = (err: unknown, req: FastifyRequest) => {
     req.log.error({ code: errnoOf(err) }, "file store: write failed");
     const reason = errnoOf(err);
@@ -348,6 +392,7 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
     if (source === null) return reply.status(422).send(apiError("invalid_body", "请求体应为规则文本（text/plain）或 { source }", "the body must be rule text (text/plain) or { source }"));
     const ifMatch = etagList(req.headers["if-match"]);
     const ifNoneMatchAny = String(req.headers["if-none-match"] ?? "").trim() === "*";
+    const who = identity(req);
     // Checked before the lock is taken: it does not depend on the disk.
     const diagnostics = file.kind === "published" ? check(parse(source)).diagnostics : null;
 
@@ -375,13 +420,34 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
           { diagnostics: diagnostics.map(diagnosticJson), draft },
         ));
       }
+      // The text about to be replaced is kept first, so no saved version is ever lost.
+      const at = new Date();
+      let version: string | undefined;
+      if (current !== null && current !== source) {
+        try {
+          version = await trail.keep(file.name, current, at);
+        } catch (err) {
+          return out(507, writeFailed(err, req));
+        }
+      }
       try {
         await writeAtomically(path, source, io);
       } catch (err) {
+        if (version) await trail.discard(file.name, version).catch(() => {});
         return out(507, writeFailed(err, req));
       }
-      if (file.kind === "published") store.put(file.year, source);
       const etag = etagOf(source);
+      const entry = trail.entry({ at, who: who.name, role: who.role, action: "save", file: file.name, oldText: current, newText: source, ...(version ? { version } : {}) });
+      if (!(await audited(req, entry))) {
+        const undone = await (current === null ? rm(path, { force: true }) : writeAtomically(path, current, io)).then(() => true, () => false);
+        if (undone) {
+          if (version) await trail.discard(file.name, version).catch(() => {});
+          return out(507, auditFailed(true));
+        }
+        if (file.kind === "published") store.put(file.year, source);
+        return out(507, auditFailed(false), etag);
+      }
+      if (file.kind === "published") store.put(file.year, source);
       return out(200, { name: file.name, etag }, etag);
     }));
   });
@@ -392,17 +458,32 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
     if (file.kind === "published") return reply.status(403).send(apiError("published_file", "正式规则文件不能删除，只能删除草稿", "a published rule file cannot be deleted; only drafts can"));
     const ifMatch = etagList(req.headers["if-match"]);
     if (!ifMatch) return reply.status(428).send(apiError("precondition_required", "删除草稿须带 If-Match 头（打开时的 ETag）", "deleting a draft needs an If-Match header with the ETag it was opened with"));
+    const who = identity(req);
     return answer(reply, await locked(file.name, async () => {
       const path = join(dir, file.name);
       const current = await readText(path);
       if (current === null) return out(404, unknownFile(file.name));
       if (!ifMatch.includes(etagOf(current))) return out(409, conflict(current, ""));
+      // The draft's text is kept in its history: a deleted draft can be fetched and saved again.
+      const at = new Date();
+      let version: string;
       try {
-        await unlink(path);
+        version = await trail.keep(file.name, current, at);
       } catch (err) {
         return out(507, writeFailed(err, req));
       }
+      try {
+        await unlink(path);
+      } catch (err) {
+        await trail.discard(file.name, version).catch(() => {});
+        return out(507, writeFailed(err, req));
+      }
       await (io.syncDir ?? nodeIo.syncDir)(dir).catch(() => {});
+      if (!(await audited(req, trail.entry({ at, who: who.name, role: who.role, action: "delete", file: file.name, oldText: current, newText: null, version })))) {
+        const undone = await writeAtomically(path, current, io).then(() => true, () => false);
+        if (undone) await trail.discard(file.name, version).catch(() => {});
+        return out(507, auditFailed(undone));
+      }
       return out(200, { name: file.name, deleted: true });
     }));
   });
@@ -424,6 +505,7 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
       }
       document = body["document"].trim() || undefined;
     }
+    const who = identity(req);
     const source = await readText(join(dir, from.name));
     if (source === null) return reply.status(404).send(unknownFile(from.name));
     const made = newYearSource(source, to.year, document);
@@ -448,6 +530,14 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
         await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
         return out(507, writeFailed(err, req));
       }
+      // Diffed against the file it was made from: the audit line shows the lines that changed.
+      const entry = trail.entry({ at: new Date(), who: who.name, role: who.role, action: "new-year", file: to.name, oldText: source, newText: made.text, from: from.name });
+      if (!(await audited(req, entry))) {
+        await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
+        const undone = await rm(target, { force: true }).then(() => true, () => false);
+        if (!undone) store.put(to.year, made.text);
+        return out(507, auditFailed(undone));
+      }
       let tests: string | null = null;
       if (copyingTests) {
         try {
@@ -462,6 +552,28 @@ export async function registerFiles(app: FastifyInstance, store: RuleStore, opti
       const etag = etagOf(made.text);
       return out(201, { name: to.name, etag, tests }, etag);
     }));
+  });
+
+  // --- history -------------------------------------------------------------------------------
+
+  app.get<{ Params: { name: string } }>("/api/files/:name/history", async (req, reply) => {
+    const file = nameOr400(req.params.name, reply);
+    if (!file) return reply;
+    const items = await trail.list(file.name);
+    if (items !== null) return items;
+    // No history yet: an empty list for a file that exists, 404 for one that never did.
+    const exists = await stat(join(dir, file.name)).then((s) => s.isFile(), () => false);
+    return exists ? [] : reply.status(404).send(unknownFile(file.name));
+  });
+
+  app.get<{ Params: { name: string; version: string } }>("/api/files/:name/history/:version", async (req, reply) => {
+    const file = nameOr400(req.params.name, reply);
+    if (!file) return reply;
+    const version = historyVersion(req.params.version);
+    if (!version) return reply.status(400).send(badVersion());
+    const kept = await trail.read(file.name, version);
+    if (!kept) return reply.status(404).send(apiError("unknown_version", `${file.name} 没有版本 ${version}`, `${file.name} has no version ${version}`));
+    return { name: file.name, version, source: kept.source, etag: kept.etag };
   });
 
   // --- examples ------------------------------------------------------------------------------

@@ -6,3 +6,10 @@ export {
   type AtomicIo, type FileStoreOptions, type StoreName, type NewYearResult,
 } from "./files.js";
 export { CONTENT_TYPES } from "./static.js";
+export {
+  ROUTE_ACCESS, ROLES, ROLE_NAMES, LOCAL, SCRYPT_PARAMS, hashToken, verifyToken, parseAccounts, loadAccountsFile, tokenProblem, bearerToken,
+  AccountsError, Authenticator,
+  type Role, type Access, type Account, type AccountsConfig, type Identity, type Auth,
+} from "./auth.js";
+export { AuditTrail, versionId, historyVersion, HISTORY_VERSION, AUDIT_DIR, AUDIT_FILE, HISTORY_DIR, MAX_DIFF_LINES, type AuditEntry, type HistoryItem, type AuditAction } from "./audit.js";
+export { unifiedDiff, diffOps, splitLines, type UnifiedDiff } from "./diff.js";

@@ -411,6 +411,12 @@ describe("writes that fail", () => {
     };
     const { app } = await buildServer({ rulesDir: failDir, watch: false, files: { io } });
     const at = await app.listen({ port: 0, host: "127.0.0.1" });
+    // The folder without the audit log and history (hidden folders), and every file in them.
+    const visible = async () => (await readdir(failDir)).filter((n) => n !== ".history" && n !== ".audit").sort();
+    const hidden = async () =>
+      (await readdir(failDir, { withFileTypes: true, recursive: true }))
+        .filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(failDir.length + 1))
+        .filter((n) => /^\.(history|audit)\//.test(n)).sort();
     try {
       const edited = `${original}# 改\n`;
       for (const what of ["write", "rename"] as const) {
@@ -421,17 +427,21 @@ describe("writes that fail", () => {
         expect(res.json.error.reason).toBe(what === "write" ? "ENOSPC" : "EIO");
         noLeak(res.text);
         expect(await readFile(join(failDir, "2024.rules"), "utf8")).toBe(original);
-        expect(await readdir(failDir)).toEqual(["2024.rules"]);
+        expect(await visible()).toEqual(["2024.rules"]);
+        // No history version kept and no audit line for a save that did not happen; no temporary file.
+        expect(await hidden()).toEqual([]);
       }
       // A new year's file that cannot be written: nothing created, tests folder included.
       await cp(join(dir, "2024.tests"), join(failDir, "2024.tests"), { recursive: true });
       const ny = await raw("POST", "/api/files/new-year", { body: JSON.stringify({ from: "2024", year: "2025" }) }, at);
       expect(ny.status).toBe(507);
-      expect((await readdir(failDir)).sort()).toEqual(["2024.rules", "2024.tests"]);
+      expect(await visible()).toEqual(["2024.rules", "2024.tests"]);
+      expect(await hidden()).toEqual([]);
       fail = null;
       const ok = await raw("PUT", "/api/files/2024.rules", { headers: { "if-match": etagOf(original) }, body: JSON.stringify({ source: edited }) }, at);
       expect(ok.status).toBe(200);
       expect(await readFile(join(failDir, "2024.rules"), "utf8")).toBe(edited);
+      expect((await hidden()).map((n) => n.replace(/\/\d{8}T.*$/, "/<version>"))).toEqual([".audit/audit.jsonl", ".history/2024.rules/<version>"]);
     } finally {
       await app.close();
     }
