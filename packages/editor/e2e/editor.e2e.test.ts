@@ -129,6 +129,21 @@ describe("the editor in Chromium", () => {
     await second.close();
   });
 
+  test("the file's history lists earlier versions, and one can be restored into the editor", async () => {
+    const page = await h.browser.newPage();
+    await open(page);
+    await page.getByTestId("show-history").click();
+    await page.getByTestId("history").waitFor();
+    const first = page.locator("li button[data-testid^=version-]").last();
+    await first.click();
+    await expect.poll(() => page.getByTestId("version-source").textContent()).toContain("依据通知附件1《2024");
+    const old = (await page.getByTestId("version-source").textContent())!;
+    await page.getByTestId("restore-version").click();
+    await expect.poll(() => page.evaluate(() => window.__jsqc!.editor.getModel()!.getValue())).toBe(old);
+    await expect.poll(() => page.getByTestId("state").textContent()).toContain("未保存");
+    await page.close();
+  });
+
   test("a reload with unsaved edits offers them back", async () => {
     const context = await h.browser.newContext();
     const page = await context.newPage();

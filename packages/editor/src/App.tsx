@@ -13,6 +13,8 @@ import { Preview, type Application } from "./Preview.js";
 import { LangContext, WORDS, type Lang } from "./i18n.js";
 import { ConflictDialog } from "./Conflict.js";
 import { Structure } from "./Structure.js";
+import { HistoryDialog } from "./History.js";
+import { TOKEN_KEY } from "./api.js";
 
 const STORAGE = "jsqc:unsaved:";
 
@@ -44,6 +46,8 @@ export function App() {
   const [conflict, setConflict] = useState<{ theirs: { source: string; etag: string }; mine: string } | null>(null);
   const [newYear, setNewYear] = useState<{ year: string; document: string } | null>(null);
   const [view, setView] = useState<"text" | "structure">("text");
+  const [showHistory, setShowHistory] = useState(false);
+  const [who, setWho] = useState<{ name: string; role: string } | null>(null);
   const editor = useRef<EditorHandle>(null);
   const dirty = opened !== null && text !== opened.text;
 
@@ -55,9 +59,21 @@ export function App() {
     return list;
   }, []);
 
-  // First load: the files, the examples, and the newest published year.
+  // First load: who we are (asking for a token when the server has accounts), the files, the
+  // examples, and the newest published year.
   useEffect(() => {
     void (async () => {
+      for (;;) {
+        try {
+          setWho(await api.whoami());
+          break;
+        } catch (err) {
+          if (!(err instanceof HttpError) || err.status !== 401) break;
+          const token = prompt(w.tokenPrompt);
+          if (!token) return;
+          localStorage.setItem(TOKEN_KEY, token);
+        }
+      }
       const list = await refreshFiles();
       const first = [...list].filter((f) => f.kind === "published").sort((a, b) => b.year.localeCompare(a.year))[0] ?? list[0];
       const hash = decodeURIComponent(location.hash.slice(1));
@@ -199,10 +215,12 @@ export function App() {
           <button type="button" data-testid="save" onClick={() => void save(false)} disabled={!dirty && !isDraft}>{w.save}</button>
           <button type="button" data-testid="save-draft" onClick={() => void save(true)} disabled={!dirty}>{w.saveDraft}</button>
           <button type="button" data-testid="format" onClick={() => editor.current?.format()}>{w.format}</button>
+          <button type="button" data-testid="show-history" onClick={() => setShowHistory(true)}>{w.history}</button>
           <button type="button" data-testid="new-year" onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYear}</button>
           <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
           <span className={`problems ${errors ? "has-errors" : ""}`} data-testid="problems">{problems}</span>
           <span className="status" data-testid="status">{status}</span>
+          {who && who.name !== "local" && <span className="who" data-testid="who">{who.name}（{who.role}）</span>}
           <button type="button" className="lang" data-testid="lang" onClick={() => setLang(lang === "zh" ? "en" : "zh")}>{w.language}</button>
         </header>
         {restore && (
@@ -236,6 +254,10 @@ export function App() {
             onKeepMine={() => { const etag = conflict.theirs.etag; setConflict(null); void save(false, etag); }}
             onTakeTheirs={() => { if (opened) { setOpened({ ...opened, text: conflict.theirs.source, etag: conflict.theirs.etag }); editor.current?.setText(conflict.theirs.source); } setConflict(null); }}
             onCancel={() => setConflict(null)} />
+        )}
+        {showHistory && opened && (
+          <HistoryDialog name={opened.name} onClose={() => setShowHistory(false)}
+            onRestore={(source) => { editor.current?.setText(source); setShowHistory(false); setView("text"); }} />
         )}
         {newYear && (
           <div className="modal" data-testid="new-year-dialog">

@@ -8,8 +8,14 @@ export class HttpError extends Error {
   constructor(readonly status: number, readonly body: ApiError) { super(body.message); }
 }
 
+/** The bearer token for a server that has accounts (docs/server.md), kept in the browser. */
+export const TOKEN_KEY = "jsqc:token";
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, init);
+  const token = localStorage.getItem(TOKEN_KEY);
+  const headers = new Headers(init?.headers);
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  const res = await fetch(path, { ...init, headers });
   const text = await res.text();
   const body = text ? (JSON.parse(text) as unknown) : null;
   if (!res.ok) throw new HttpError(res.status, ((body as { error?: ApiError } | null)?.error ?? { code: "http", message: `HTTP ${res.status}`, messageEn: `HTTP ${res.status}` }));
@@ -27,6 +33,9 @@ export const api = {
     }),
   newYear: (from: string, year: string, document: string) =>
     call<{ name: string; etag: string }>("api/files/new-year", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, year, ...(document ? { document } : {}) }) }),
+  whoami: () => call<{ name: string; role: string; authenticated: boolean }>("api/whoami"),
+  history: (name: string) => call<{ version: string; at: string; who: string; etag: string; size: number; savedBy?: string }[]>(`api/files/${encodeURIComponent(name)}/history`),
+  version: (name: string, version: string) => call<{ source: string; etag: string }>(`api/files/${encodeURIComponent(name)}/history/${encodeURIComponent(version)}`),
   examples: () => call<{ examples: ExampleInfo[] }>("api/examples").then((r) => r.examples),
   example: (name: string) => call<Record<string, unknown>>(`api/examples/${encodeURIComponent(name)}`),
 };

@@ -65,6 +65,11 @@ const zh = {
   items: "评分项",
   clickToSource: "点击定位到规则文本",
   loading: "正在加载…",
+  history: "历史版本",
+  noHistory: "还没有保存过的旧版本",
+  restoreVersion: "恢复到编辑器（保存后生效）",
+  token: "访问令牌",
+  tokenPrompt: "此服务器需要访问令牌，请输入：",
 };
 type Words = typeof zh;
 const en: Words = {
@@ -129,6 +134,11 @@ const en: Words = {
   items: "Items",
   clickToSource: "Click to show the rule",
   loading: "Loading…",
+  history: "History",
+  noHistory: "No earlier versions yet",
+  restoreVersion: "Restore into the editor (save to apply)",
+  token: "Token",
+  tokenPrompt: "This server needs an access token:",
 };
 
 export const WORDS: Record<Lang, Words> = { zh, en };
