@@ -123,6 +123,18 @@ const commands: Record<string, Command> = {
     options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./batch-command.js")).batchCommand(values, positionals, io),
   },
+  diff: {
+    summary: "比较两个规则文件，列出规则的变化 / what changed between two rule files, in the notice's terms",
+    usage: "jsqc diff <old.rules> <new.rules> [--json] [--lang zh|en|both]",
+    options: { ...COMMON, json: { type: "boolean" }, lang: { type: "string" } },
+    run: async ({ values, positionals }, io) => (await import("./diff-command.js")).diffCommand(values, positionals, io),
+  },
+  impact: {
+    summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",
+    usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--xlsx out.xlsx] [--csv out.csv] [--json]",
+    options: { ...COMMON, json: { type: "boolean" }, xlsx: { type: "string" }, csv: { type: "string" } },
+    run: async ({ values, positionals }, io) => (await import("./diff-command.js")).impactCommand(values, positionals, io),
+  },
 };
 
 /** Registers a command (later modules add batch, diff). */

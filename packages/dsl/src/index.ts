@@ -16,6 +16,7 @@ export type { Dec } from "./decimal.js";
 export { isValidDate, normaliseDecimal, daysInMonth } from "./decimal-text.js";
 export { keywordWords } from "./tokens.js";
 export { format, printRuleFile, printExpr } from "./format.js";
+export { diffRuleFiles, diffAsts, renderDiff, printForm, type RuleDiff, type Change, type ChangeKind, type Pair, type DiffSide } from "./diff.js";
 export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo, type Interval, type Summary, type SectionSummary } from "./checker.js";
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";
