@@ -14,6 +14,7 @@ import { LangContext, WORDS, type Lang } from "./i18n.js";
 import { ConflictDialog } from "./Conflict.js";
 import { Structure } from "./Structure.js";
 import { HistoryDialog } from "./History.js";
+import { CompareDialog } from "./Compare.js";
 import { TOKEN_KEY } from "./api.js";
 
 const STORAGE = "jsqc:unsaved:";
@@ -47,6 +48,7 @@ export function App() {
   const [newYear, setNewYear] = useState<{ year: string; document: string } | null>(null);
   const [view, setView] = useState<"text" | "structure">("text");
   const [showHistory, setShowHistory] = useState(false);
+  const [showCompare, setShowCompare] = useState(false);
   const [who, setWho] = useState<{ name: string; role: string } | null>(null);
   const editor = useRef<EditorHandle>(null);
   const dirty = opened !== null && text !== opened.text;
@@ -215,6 +217,7 @@ export function App() {
           <button type="button" data-testid="save" onClick={() => void save(false)} disabled={!dirty && !isDraft}>{w.save}</button>
           <button type="button" data-testid="save-draft" onClick={() => void save(true)} disabled={!dirty}>{w.saveDraft}</button>
           <button type="button" data-testid="format" onClick={() => editor.current?.format()}>{w.format}</button>
+          <button type="button" data-testid="show-compare" onClick={() => setShowCompare(true)} disabled={files.length < 2}>{w.compare}</button>
           <button type="button" data-testid="show-history" onClick={() => setShowHistory(true)}>{w.history}</button>
           <button type="button" data-testid="new-year" onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYear}</button>
           <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
@@ -255,6 +258,7 @@ export function App() {
             onTakeTheirs={() => { if (opened) { setOpened({ ...opened, text: conflict.theirs.source, etag: conflict.theirs.etag }); editor.current?.setText(conflict.theirs.source); } setConflict(null); }}
             onCancel={() => setConflict(null)} />
         )}
+        {showCompare && opened && <CompareDialog name={opened.name} text={text} files={files} onClose={() => setShowCompare(false)} />}
         {showHistory && opened && (
           <HistoryDialog name={opened.name} onClose={() => setShowHistory(false)}
             onRestore={(source) => { editor.current?.setText(source); setShowHistory(false); setView("text"); }} />

@@ -65,9 +65,10 @@ export function Structure({ text, onEdits, onUndo, onRedo, onReveal }: Props) {
   const diags = checked.diagnostics;
   const summary = checked.model.summary;
   const inputs = [...checked.model.symbols.values()].filter((s) => s.kind === "input");
-  const firstNumeric = inputs.find((s) => s.kind === "input" && (s.type.kind === "count" || s.type.kind === "number"))?.name;
+  const numericInputs = inputs.filter((s) => s.kind === "input" && (s.type.kind === "count" || s.type.kind === "number")).map((s) => s.name);
+  const firstNumeric = numericInputs[0];
   const edit = (es: readonly E.TextEdit[]) => { if (es.length) onEdits(es); };
-  const [newInput, setNewInput] = useState({ name: "", type: "decimal", label: "" });
+  const [newInput, setNewInput] = useState({ name: "", type: "decimal", label: "", optional: false });
   const [newVeto, setNewVeto] = useState({ text: "", when: "" });
   const syntaxBroken = parsed.diagnostics.some((d) => d.severity === "error");
 
@@ -96,7 +97,7 @@ export function Structure({ text, onEdits, onUndo, onRedo, onReveal }: Props) {
         <tr className="add-row">
           <td />
           <td colSpan={5}>
-            <AddItem sectionId={s.id.value} onAdd={(t, p, kind) => edit(E.addItem(text, s.id.value, t, p, kind, firstNumeric))} />
+            <AddItem sectionId={s.id.value} inputs={numericInputs} onAdd={(t, p, kind, input) => edit(E.addItem(text, s.id.value, t, p, kind, input ?? firstNumeric))} />
           </td>
         </tr>
       </tbody>
@@ -198,7 +199,8 @@ export function Structure({ text, onEdits, onUndo, onRedo, onReveal }: Props) {
             {["decimal", "count", "yesno", "date", "text"].map((t) => <option key={t}>{t}</option>)}
           </select>
           <input placeholder="中文标签" data-testid="new-input-label" value={newInput.label} onChange={(e) => setNewInput({ ...newInput, label: e.target.value })} />
-          <button type="button" data-testid="add-input" disabled={!newInput.name} onClick={() => { edit(E.addInput(text, newInput.name, newInput.type, newInput.label || newInput.name)); setNewInput({ name: "", type: "decimal", label: "" }); }}>+ 添加输入项</button>
+          <label><input type="checkbox" data-testid="new-input-optional" checked={newInput.optional} onChange={(e) => setNewInput({ ...newInput, optional: e.target.checked })} />可不填</label>
+          <button type="button" data-testid="add-input" disabled={!newInput.name} onClick={() => { edit(E.addInput(text, newInput.name, newInput.type, newInput.label || newInput.name, newInput.optional ? "optional" : "")); setNewInput({ name: "", type: "decimal", label: "", optional: false }); }}>+ 添加输入项</button>
         </div>
       </div>
 
@@ -240,8 +242,8 @@ export function Structure({ text, onEdits, onUndo, onRedo, onReveal }: Props) {
   );
 }
 
-function AddItem({ sectionId, onAdd }: { sectionId: string; onAdd: (text: string, points: string, kind: E.FormKind) => void }) {
-  const [state, setState] = useState({ text: "", points: "1", kind: "Judged" as E.FormKind });
+function AddItem({ sectionId, inputs, onAdd }: { sectionId: string; inputs: readonly string[]; onAdd: (text: string, points: string, kind: E.FormKind, input: string | undefined) => void }) {
+  const [state, setState] = useState({ text: "", points: "1", kind: "Judged" as E.FormKind, input: "" });
   return (
     <span className="add-item">
       <input placeholder="新评分项（通知原文）" data-testid={`new-item-text-${sectionId}`} value={state.text} onChange={(e) => setState({ ...state, text: e.target.value })} />
@@ -249,7 +251,13 @@ function AddItem({ sectionId, onAdd }: { sectionId: string; onAdd: (text: string
       <select data-testid={`new-item-form-${sectionId}`} value={state.kind} onChange={(e) => setState({ ...state, kind: e.target.value as E.FormKind })}>
         {FORMS.map((k) => <option key={k} value={k}>{FORM_NAMES[k]!.zh}</option>)}
       </select>
-      <button type="button" data-testid={`add-item-${sectionId}`} disabled={!state.text} onClick={() => { onAdd(state.text, state.points, state.kind); setState({ text: "", points: "1", kind: "Judged" }); }}>+ 添加评分项</button>
+      {state.kind !== "Judged" && (
+        <select data-testid={`new-item-input-${sectionId}`} value={state.input} onChange={(e) => setState({ ...state, input: e.target.value })} title="计分依据的输入项">
+          <option value="">（输入项）</option>
+          {inputs.map((n) => <option key={n} value={n}>{n}</option>)}
+        </select>
+      )}
+      <button type="button" data-testid={`add-item-${sectionId}`} disabled={!state.text} onClick={() => { onAdd(state.text, state.points, state.kind, state.input || undefined); setState({ text: "", points: "1", kind: "Judged", input: "" }); }}>+ 添加评分项</button>
     </span>
   );
 }

@@ -70,6 +70,12 @@ const zh = {
   restoreVersion: "恢复到编辑器（保存后生效）",
   token: "访问令牌",
   tokenPrompt: "此服务器需要访问令牌，请输入：",
+  compare: "对比",
+  changes: "改动",
+  noChanges: "两个文件的规则相同",
+  impact: "对示例申请的影响",
+  impactSummary: (n: number, gained: number, lost: number, mean: string) => `${n} 份申请：${gained} 份新获认定，${lost} 份失去认定，平均变化 ${mean} 分`,
+  compareErrors: "有一个文件有错误，无法评估影响",
 };
 type Words = typeof zh;
 const en: Words = {
@@ -139,6 +145,12 @@ const en: Words = {
   restoreVersion: "Restore into the editor (save to apply)",
   token: "Token",
   tokenPrompt: "This server needs an access token:",
+  compare: "Compare",
+  changes: "Changes",
+  noChanges: "The two files' rules are the same",
+  impact: "Impact on the example applications",
+  impactSummary: (n, gained, lost, mean) => `${n} applications: ${gained} gain a grade, ${lost} lose one, mean change ${mean}`,
+  compareErrors: "One of the files has errors; no impact can be computed",
 };
 
 export const WORDS: Record<Lang, Words> = { zh, en };
