@@ -238,12 +238,34 @@ function Breakdown({ result, onSource }: { result: EvaluationResult; onSource: (
   );
 }
 
+function carry(rs: Ruleset | null, app: Application): { carried: Application; dropped: string[] } {
+  if (!rs) return { carried: app, dropped: [] };
+  const dropped: string[] = [];
+  const inputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(app.inputs ?? {})) {
+    if (rs.inputIndex.has(k)) inputs[k] = v;
+    else dropped.push(k);
+  }
+  const judged = new Set(rs.judged.map((i) => i.id));
+  const gone = new Set<string>();
+  const experts = (app.experts ?? []).map((e) => ({
+    ...e,
+    scores: Object.fromEntries(Object.entries(e.scores ?? {}).filter(([id]) => judged.has(id) || (gone.add(id), false))),
+  }));
+  dropped.push(...[...gone].map((id) => `专家评分 ${id}`));
+  return dropped.length === 0 ? { carried: app, dropped } : { carried: { ...app, inputs, experts }, dropped };
+}
+
 export function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample }: Props) {
   const w = useWords();
+  // An application written for another version of the rules (last year's example, or before an
+  // item was removed) is carried to this one for the preview: fields the rule file no longer
+  // declares are left out, and listed.
+  const { carried, dropped } = useMemo(() => carry(ruleset, application), [ruleset, application]);
   const evaluation = useMemo(() => {
     if (!ruleset) return null;
-    return evaluate(ruleset, application);
-  }, [ruleset, application]);
+    return evaluate(ruleset, carried);
+  }, [ruleset, carried]);
   // After the breakdown is on screen: the keystroke-to-preview benchmark reads this.
   useEffect(() => {
     const timings = window.__jsqc?.timings;
@@ -275,6 +297,7 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
         {ruleset.inputs.map((input) => <InputRow key={input.name} rs={ruleset} input={input} app={application} onApplication={onApplication} />)}
         <Experts rs={ruleset} app={application} onApplication={onApplication} />
       </div>
+      {dropped.length > 0 && <div className="carried" data-testid="carried">{w.carried}{dropped.join("、")}</div>}
       {evaluation && !evaluation.ok && (
         <div className="invalid" data-testid="invalid">
           {w.invalidApplication}
