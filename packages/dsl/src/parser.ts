@@ -228,12 +228,18 @@ const messages: IParserErrorMessageProvider = {
 };
 
 export class RuleParser extends CstParser {
-  constructor() {
+  /**
+   * `validate`: run Chevrotain's grammar validations (ambiguities, left recursion …). They cost
+   * most of the parser's construction, so the shared parser skips them and a test builds one with
+   * them on (parser.test.ts): a grammar mistake still fails CI, and start-up stays fast.
+   */
+  constructor(validate = false) {
     super(T.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: "full",
       maxLookahead: 3,
       errorMessageProvider: messages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
