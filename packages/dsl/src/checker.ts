@@ -178,7 +178,8 @@ class Checker {
   /** Whether a syntax error lies before the first declaration. */
   private brokenBefore(): boolean {
     const file = this.parsed.ast;
-    const first = Math.min(file.header?.span.start.offset ?? Infinity, ...file.declarations.map((d) => d.span.start.offset));
+    let first = file.header?.span.start.offset ?? Infinity;
+    for (const d of file.declarations) first = Math.min(first, d.span.start.offset);
     return this.syntaxIn(0, first);
   }
 
@@ -692,7 +693,8 @@ class Checker {
           const bs = e.args.map((a) => this.bounds(a, scope));
           if (bs.length === 0) return ANY;
           const pick = e.fn === "min" ? Math.min : Math.max;
-          return { min: pick(...bs.map((b) => b.min)), max: pick(...bs.map((b) => b.max)) };
+          // Folded, not spread: a call may have a million arguments.
+          return bs.reduce((acc, b) => ({ min: pick(acc.min, b.min), max: pick(acc.max, b.max) }));
         }
         if (e.fn === "size") return NONNEG;
         return ANY;

@@ -178,12 +178,25 @@ export function diagnostic(code: DiagnosticCode, span: Span, args: Args = {}, da
 /** The most diagnostics a file reports; past it one M001 says how many were left out. */
 export const MAX_DIAGNOSTICS = 100;
 
-/** Sorts by position and caps the list at `MAX_DIAGNOSTICS`. */
+/**
+ * Sorts by position and caps the list at `MAX_DIAGNOSTICS`. A list already capped (the parser's,
+ * which the checker finishes again with its own) keeps its count of those left out.
+ */
 export function finishDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  const sorted = [...list].sort((a, b) => a.span.start.offset - b.span.start.offset || a.code.localeCompare(b.code));
-  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  let hidden = 0;
+  let hiddenAt: Span | null = null;
+  const shown: Diagnostic[] = [];
+  for (const d of list) {
+    if (d.code === "M001" && d.data?.["count"] !== undefined) {
+      hidden += Number(d.data["count"]);
+      hiddenAt ??= d.span;
+    } else shown.push(d);
+  }
+  const sorted = shown.sort((a, b) => a.span.start.offset - b.span.start.offset || a.code.localeCompare(b.code));
+  if (sorted.length <= MAX_DIAGNOSTICS && hidden === 0) return sorted;
   const kept = sorted.slice(0, MAX_DIAGNOSTICS);
-  kept.push(diagnostic("M001", sorted[MAX_DIAGNOSTICS]!.span, { count: sorted.length - MAX_DIAGNOSTICS }));
+  const count = sorted.length - kept.length + hidden;
+  kept.push(diagnostic("M001", sorted[MAX_DIAGNOSTICS]?.span ?? hiddenAt!, { count }, { count: String(count) }));
   return kept;
 }
 

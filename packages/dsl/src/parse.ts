@@ -2,7 +2,7 @@
  * `parse(text)`: lexes, parses with recovery and builds the typed AST. Never throws; every
  * problem comes back as a diagnostic.
  */
-import { createTokenInstance, tokenMatcher, type CstNode, type IToken, type CstElement, type ILexingError, type IRecognitionException } from "chevrotain";
+import { createTokenInstance, tokenMatcher, type CstNode, type IToken, type CstElement, type ILexingError, type IRecognitionException, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import { diagnostic, finishDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { ruleParser } from "./parser.js";
@@ -16,6 +16,14 @@ export const MAX_NESTING = 64;
 export const MAX_EXPRESSION_DEPTH = 256;
 /** The largest rule file read, in UTF-16 code units (about 100 times the 2024 file). */
 export const MAX_SOURCE_LENGTH = 5_000_000;
+/**
+ * A text longer than this is first scanned character by character for nesting too deep (or an
+ * operator chain too long); when the scan finds it, only the text up to a little past that point
+ * is lexed, so a file of 10⁶ nested brackets answers P005 in milliseconds rather than seconds.
+ */
+export const QUICK_SCAN_LENGTH = 64 * 1024;
+/** How far past the point the scan found the text is lexed (room for the lexer's lookahead). */
+const QUICK_SCAN_MARGIN = 256;
 
 export interface ParseResult {
   readonly ast: A.RuleFile;
@@ -32,18 +40,36 @@ export function parse(text: string): ParseResult {
     diagnostics.push(diagnostic("M002", { start: ZERO, end: ZERO }, { size: text.length, limit: MAX_SOURCE_LENGTH }));
     return { ast: emptyFile(), comments: [], diagnostics };
   }
-  const lexed = T.lexer.tokenize(text);
-  const rawComments = lexed.groups["comments"] ?? [];
+  let lexed: Lexed | null = null;
+  if (text.length > QUICK_SCAN_LENGTH) {
+    // A very large text: lex only up to a little past where a quick scan finds it too deep, if
+    // the tokens confirm it well before the cut (else the scan was wrong: lex it all).
+    const at = quickScan(text);
+    if (at !== -1 && at + QUICK_SCAN_MARGIN < text.length) {
+      const part = lex(text, at + QUICK_SCAN_MARGIN);
+      const deep = part.tooDeep;
+      if (deep && part.tokens[deep.index]!.endOffset! < at + QUICK_SCAN_MARGIN / 2) {
+        // What lies past the too-deep token is not read: drop what the cut may have made of it.
+        const end = part.tokens[deep.index]!.endOffset!;
+        lexed = {
+          ...part,
+          comments: part.comments.filter((c) => c.startOffset <= end),
+          lexErrors: part.lexErrors.filter((e) => e.offset <= end),
+          diagnostics: part.diagnostics.filter((d) => d.span.start.offset <= end),
+        };
+      }
+    }
+  }
+  lexed ??= lex(text, text.length);
+  for (const d of lexed.diagnostics) diagnostics.push(d);
   let tokens = lexed.tokens;
-  let lexErrors = lexed.errors;
-  ({ tokens, lexErrors } = recoverStrings(text, tokens, lexErrors, rawComments, diagnostics));
-  for (const err of lexErrors) diagnostics.push(lexError(err, text));
-  const comments: A.Comment[] = rawComments.map((t) => ({ text: t.image, span: tokenSpan(t) }));
+  for (const err of lexed.lexErrors) diagnostics.push(lexError(err, text));
+  const comments: A.Comment[] = lexed.comments.map((t) => ({ text: t.image, span: tokenSpan(t) }));
 
-  const tooDeep = findTooDeep(tokens);
-  if (tooDeep !== -1) {
-    diagnostics.push(diagnostic("P005", tokenSpan(tokens[tooDeep]!), { limit: MAX_NESTING, skipped: 1 }));
-    tokens = tokens.slice(0, topLevelStartBefore(tokens, tooDeep));
+  const tooDeep = lexed.tooDeep;
+  if (tooDeep) {
+    diagnostics.push(diagnostic("P005", tokenSpan(tokens[tooDeep.index]!), { limit: tooDeep.limit, skipped: 1 }));
+    tokens = tokens.slice(0, topLevelStartBefore(tokens, tooDeep.index));
   }
 
   const parser = ruleParser();
@@ -283,27 +309,152 @@ export function tokenSpan(t: IToken): A.Span {
   };
 }
 
-/** Index of the first token nested deeper than MAX_NESTING, or -1. */
-function findTooDeep(tokens: IToken[]): number {
-  let depth = 0;
-  let prefixRun = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!.tokenType;
-    if (t === T.LParen || t === T.LBrace || t === T.LBracket) depth++;
-    else if (t === T.RParen || t === T.RBrace || t === T.RBracket) depth = Math.max(0, depth - 1);
-    // A run of prefix `not` / `-` recurses like brackets do.
-    if (t === T.Not || (t === T.Minus && isPrefixPosition(tokens[i - 1]))) prefixRun++;
-    else prefixRun = 0;
-    if (depth + prefixRun > MAX_NESTING) return i;
-  }
-  return -1;
+interface Lexed {
+  readonly tokens: IToken[];
+  readonly lexErrors: ILexingError[];
+  readonly comments: IToken[];
+  /** L001/L002 of the strings the lexer could not read. */
+  readonly diagnostics: Diagnostic[];
+  readonly tooDeep: TooDeep | null;
 }
 
-function isPrefixPosition(prev: IToken | undefined): boolean {
-  if (!prev) return true;
-  const t = prev.tokenType;
-  return !(t === T.NumberLiteral || t === T.Identifier || t === T.RParen || t === T.RBracket || t === T.DateLiteral ||
-    t === T.True || t === T.False || t === T.Years || t === T.Months || t === T.Days);
+/** Lexes `text` up to `length` (the whole text, or a part of a very large one). */
+function lex(text: string, length: number): Lexed {
+  const lexed = T.lexer.tokenize(length < text.length ? text.slice(0, length) : text);
+  const comments = lexed.groups["comments"] ?? [];
+  const diagnostics: Diagnostic[] = [];
+  const { tokens, lexErrors } = recoverStrings(text, lexed.tokens, lexed.errors, comments, diagnostics);
+  return { tokens, lexErrors, comments, diagnostics, tooDeep: findTooDeep(tokens) };
+}
+
+/** The first token past a limit, and the limit: MAX_NESTING, or MAX_EXPRESSION_DEPTH for a chain. */
+interface TooDeep { readonly index: number; readonly limit: number }
+
+function findTooDeep(tokens: IToken[]): TooDeep | null {
+  const meter = depthMeter();
+  for (let i = 0; i < tokens.length; i++) {
+    const limit = meter(tokens[i]!.tokenType);
+    if (limit !== 0) return { index: i, limit };
+  }
+  return null;
+}
+
+/** Tokens after which a `-` is binary (subtraction), not a prefix. */
+const OPERAND_END = new Set<TokenType>([T.NumberLiteral, T.Identifier, T.RParen, T.RBracket, T.DateLiteral, T.True, T.False, T.Years, T.Months, T.Days]);
+/** Binary operators by precedence level (0 = or … 4 = multiplicative); a binary `-` is level 3. */
+const BINARY_LEVEL = new Map<TokenType, number>([
+  [T.Or, 0], [T.And, 1], [T.Eq, 2], [T.NotEq, 2], [T.Less, 2], [T.LessEq, 2], [T.Greater, 2], [T.GreaterEq, 2],
+  [T.PlusSign, 3], [T.Star, 4], [T.Slash, 4],
+]);
+const LEVELS = 5;
+/** Tokens that can stand inside one expression between its operators; any other token ends it. */
+const IN_EXPRESSION = new Set<TokenType>([
+  T.Identifier, T.NumberLiteral, T.DateLiteral, T.True, T.False, T.Years, T.Months, T.Days, T.Not, T.Minus,
+  T.Min, T.Max, T.Year, T.Present, T.Size, T.Count, T.Any, T.All, T.Sum,
+  T.LParen, T.RParen, T.LBracket, T.RBracket, T.LBrace, T.RBrace,
+]);
+/** Declarations that hold expressions (a table's rows of signed numbers are not one). */
+const EXPRESSION_DECLARATIONS = new Set<TokenType>([T.Section, T.Vetoes, T.Eligibility, T.Grade]);
+
+/**
+ * Feeds tokens one by one; answers 0, or the limit the token goes past:
+ * - MAX_NESTING: brackets and runs of prefix `not` / `-` (which recurse like brackets) deeper;
+ * - MAX_EXPRESSION_DEPTH: a chain of that many operators of one precedence level at one bracket
+ *   depth, which the parser nests left to right (`1 + 1 + … + 1`), so the tree is deeper still.
+ *   Counting them here refuses such a chain before the parser builds a tree of a million nodes.
+ */
+function depthMeter(): (t: TokenType) => number {
+  let depth = 0;
+  let prefixRun = 0;
+  let prev: TokenType | undefined;
+  let inExpressions = false;
+  // Operators seen in a row per bracket depth and level; a lower level's operator ends the
+  // chains of the higher levels (`a * b + c`), and a token outside expressions ends them all.
+  const chains = new Int32Array((MAX_NESTING + 2) * LEVELS);
+  return (t) => {
+    if (depth === 0 && TOP_LEVEL.has(t)) inExpressions = EXPRESSION_DECLARATIONS.has(t);
+    const opening = t === T.LParen || t === T.LBrace || t === T.LBracket;
+    if (opening) {
+      depth++;
+      if (depth <= MAX_NESTING) chains.fill(0, depth * LEVELS, depth * LEVELS + LEVELS);
+    } else if (t === T.RParen || t === T.RBrace || t === T.RBracket) depth = Math.max(0, depth - 1);
+    const prefix = t === T.Not || (t === T.Minus && (prev === undefined || !OPERAND_END.has(prev)));
+    prefixRun = prefix ? prefixRun + 1 : 0;
+    prev = t;
+    if (depth + prefixRun > MAX_NESTING) return MAX_NESTING;
+    if (!inExpressions || opening) return 0;
+    const base = depth * LEVELS;
+    const level = t === T.Minus ? (prefix ? undefined : 3) : BINARY_LEVEL.get(t);
+    if (level !== undefined) {
+      const n = ++chains[base + level]!;
+      chains.fill(0, base + level + 1, base + LEVELS);
+      if (n >= MAX_EXPRESSION_DEPTH) return MAX_EXPRESSION_DEPTH;
+    } else if (!IN_EXPRESSION.has(t)) {
+      chains.fill(0, base, base + LEVELS);
+    }
+    return 0;
+  };
+}
+
+const WORD_START = /[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+const WORD_PART = /[A-Za-z_0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+const DATE_AT = /\d{4}-\d{2}-\d{2}(?![0-9])/y;
+const NUMBER_AT = /\d+(?:\.\d+)?/y;
+const PUNCTUATION = new Map<string, TokenType>([
+  ["(", T.LParen], [")", T.RParen], ["{", T.LBrace], ["}", T.RBrace], ["[", T.LBracket], ["]", T.RBracket],
+  [",", T.Comma], [":", T.Colon], ["+", T.PlusSign], ["-", T.Minus], ["*", T.Star], ["×", T.Star], ["/", T.Slash], ["÷", T.Slash],
+  ["<", T.Less], [">", T.Greater],
+]);
+
+/**
+ * A quick scan of the text, character by character, with the lexer's rules roughly (words,
+ * numbers, strings and comments skipped whole): the offset just past the first token that
+ * `depthMeter` finds too deep, or -1. Only a hint: the lexer's tokens confirm it.
+ */
+function quickScan(text: string): number {
+  const meter = depthMeter();
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const ch = text[i]!;
+    const c = ch.charCodeAt(0);
+    let type: TokenType | undefined;
+    if (ch === " " || ch === "\n" || ch === "\r" || ch === "\t" || c === 0x3000 || c === 0xfeff) { i++; continue; }
+    if (ch === "#") {
+      while (i < n && text[i] !== "\n" && text[i] !== "\r") i++;
+      continue;
+    }
+    if (ch === '"') {
+      i++;
+      while (i < n && text[i] !== '"' && text[i] !== "\n" && text[i] !== "\r") i += text[i] === "\\" ? 2 : 1;
+      i++;
+      type = T.StringLiteral;
+    } else if (c >= 0x30 && c <= 0x39) {
+      DATE_AT.lastIndex = i;
+      if (DATE_AT.test(text)) i = DATE_AT.lastIndex;
+      else {
+        NUMBER_AT.lastIndex = i;
+        NUMBER_AT.test(text);
+        i = NUMBER_AT.lastIndex;
+      }
+      type = T.NumberLiteral;
+    } else if (WORD_START.test(ch)) {
+      const start = i;
+      while (i < n && WORD_PART.test(text[i]!)) i++;
+      type = T.keywordTypes.get(text.slice(start, i)) ?? T.Identifier;
+    } else {
+      const two = text.slice(i, i + 2);
+      if (two === "==" || two === "!=" || two === "<=" || two === ">=") {
+        type = two === "==" ? T.Eq : two === "!=" ? T.NotEq : two === "<=" ? T.LessEq : T.GreaterEq;
+        i += 2;
+      } else {
+        type = PUNCTUATION.get(ch);
+        i++;
+      }
+    }
+    if (type !== undefined && meter(type) !== 0) return i;
+  }
+  return -1;
 }
 
 const TOP_LEVEL = new Set<unknown>([T.Ruleset, T.Enum, T.Record, T.Input, T.Table, T.Section, T.Vetoes, T.Eligibility, T.Grade, T.Experts]);
@@ -829,6 +980,11 @@ class AstBuilder {
   }
 
   private made<E extends A.Expr>(e: E, ...children: (A.Expr | null)[]): E {
+    return this.madeOf(e, children);
+  }
+
+  /** `made` for a list of any length (a call of a million arguments is not spread on the stack). */
+  private madeOf<E extends A.Expr>(e: E, children: readonly (A.Expr | null)[]): E {
     let d = 0;
     for (const ch of children) if (ch) d = Math.max(d, this.depthOf(ch));
     this.depth.set(e, d + 1);
@@ -956,13 +1112,13 @@ class AstBuilder {
       const name: A.NameExpr = { type: "Name", name: id.image, span: tokenSpan(id) };
       if (!c["LBracket"]) return name;
       const keys = subs(c, "keys").map((k) => this.exprNode(k));
-      return this.made({ type: "Lookup", table: name, keys, span }, ...keys);
+      return this.madeOf({ type: "Lookup", table: name, keys, span }, keys);
     }
     const fn = tok(c, "fn");
     if (fn) {
       const args = subs(c, "args").map((a) => this.exprNode(a));
       const name = fn.image as A.BuiltinFunction;
-      return this.made({ type: "Call", fn: name, fnSpan: tokenSpan(fn), args, span }, ...args);
+      return this.madeOf({ type: "Call", fn: name, fnSpan: tokenSpan(fn), args, span }, args);
     }
     const q = tok(c, "quantifier");
     if (q) {

@@ -211,4 +211,7 @@ export const allTokens: TokenType[] = [
 /** The words the language reserves, for completion and for the highlighter. */
 export const keywordWords: readonly string[] = keywords.map(keywordOf);
 
+/** Each reserved word's token type (for the parser's quick scan of very large texts). */
+export const keywordTypes: ReadonlyMap<string, TokenType> = new Map(keywords.map((k) => [keywordOf(k), k]));
+
 export const lexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "full" });

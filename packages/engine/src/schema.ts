@@ -6,6 +6,10 @@
 import { z } from "zod";
 import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
 
+// zod 4 compiles a faster object parser with `new Function` unless told not to; the engine makes
+// no code from strings at run time (test/no-eval.test.ts), and zod runs only on the error path.
+z.config({ jitless: true });
+
 /** Longest list or set an application may hold per input; documented in docs/application.md. */
 export const MAX_LIST_LENGTH = 1000;
 export const MAX_TEXT_LENGTH = 1000;
@@ -210,6 +214,11 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
     return { label, expected: expectedOf(model, sym.type, sym.decl) };
   }
   if (path[0] === "experts") {
+    // The limits themselves, said plainly: at most MAX_EXPERTS experts, names of at most 100.
+    if (path.length === 1) {
+      return { label: "专家评分", expected: { zh: `专家评分数组 [{ name, scores: { 项目编号: 分数 } }]，至多 ${MAX_EXPERTS} 位专家`, en: `an array [{ name, scores: { itemId: score } }] of at most ${MAX_EXPERTS} experts` } };
+    }
+    if (path.length === 3 && path[2] === "name") return { label: "专家姓名", expected: { zh: "专家姓名（不超过 100 字）", en: "the expert's name (at most 100 characters)" } };
     const id = path[3];
     if (typeof id === "string") {
       const info = model.items.get(id);
@@ -226,8 +235,16 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
     return { label: "申报等级", expected: { zh: `${grades.join("、")}之一`, en: `one of ${grades.join(", ")}` } };
   }
   const last = path[path.length - 1];
+  const longest = path.length === 1 && path[0] === "id" ? 200
+    : path.length === 2 && path[0] === "enterprise" && Object.hasOwn(ENTERPRISE_TEXT, String(last)) ? ENTERPRISE_TEXT[String(last)] : undefined;
+  if (longest !== undefined) {
+    return { label: ENVELOPE_LABELS[String(last)]!, expected: { zh: `文字（不超过 ${longest} 字）`, en: `text (at most ${longest} characters)` } };
+  }
   return { label: ENVELOPE_LABELS[String(last)] ?? String(last ?? "申请"), expected: null };
 }
+
+/** The longest text of each field of `enterprise` (as applicationSchema has them). */
+const ENTERPRISE_TEXT: Record<string, number> = { name: 200, creditCode: 18, city: 50, county: 50 };
 
 function expectedOf(model: Model, type: Type, decl: DeclWithOptions): Words {
   const { min, max } = bounds(decl);

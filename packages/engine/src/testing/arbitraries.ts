@@ -73,7 +73,9 @@ export function arbApplication(rs: Ruleset, options: ArbOptions = {}): fc.Arbitr
   }
   const required = rs.inputs.filter((i) => !i.omittable).map((i) => i.name);
   const inputs = fc.record(shape, { requiredKeys: required });
-  const score = (max: D.Dec) => fc.integer({ min: 0, max: Math.round(D.toNumber(max) * 2) }).map((n) => n / 2);
+  // Half points up to the maximum (floor: a maximum of 0.25 allows 0 only, not 0.5), or the maximum itself.
+  const score = (max: D.Dec) =>
+    fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: Math.floor(D.toNumber(max) * 2) }).map((n) => n / 2) }, { weight: 1, arbitrary: fc.constant(D.toNumber(max)) });
   const scores: Record<string, fc.Arbitrary<number>> = {};
   for (const item of rs.judged) scores[item.id] = score(item.max);
   const expert = fc.record({ name: fc.constantFrom("专家甲", "专家乙", "专家丙", "专家丁", "专家戊"), scores: fc.record(scores, { requiredKeys: [] }) });
