@@ -5,7 +5,7 @@
  * version, with the new diagnostics shown beside it.
  */
 import { watch, type FSWatcher } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parse, check, hasErrors, type Diagnostic, type Model, type ParseResult } from "@jsqc/dsl";
@@ -40,9 +40,16 @@ export class RuleStore {
 
   constructor(readonly dir: string) {}
 
-  /** Loads every rule file of the folder. */
+  /**
+   * Loads every rule file of the folder. A save killed between writing its temporary file and
+   * renaming it leaves `.<name>.<hex>.tmp` behind (the rule file itself is whole): those are
+   * removed here, before any save of this process can have made one.
+   */
   async load(): Promise<void> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (/^\.\d{4}(\.draft)?\.rules\.[0-9a-f]+\.tmp$/.test(name)) await rm(join(this.dir, name), { force: true }).catch(() => {});
+    }
     for (const name of names) {
       const m = RULE_FILE.exec(name);
       if (m) await this.reload(m[1]!);

@@ -170,3 +170,17 @@ describe("OpenAPI document", () => {
     expect(documented.sort()).toEqual(probe.routes.filter((r) => r.includes(" /api/")).sort());
   });
 });
+
+describe("start-up", () => {
+  test("temporary files left by a save killed mid-way are removed; other files are not", async () => {
+    const { mkdtemp: mk, writeFile: wf, readdir: rd, rm: rmdir } = await import("node:fs/promises");
+    const d = await mk(join(tmpdir(), "jsqc-tmp-"));
+    await cp(join(repo, "rules/2024.rules"), join(d, "2024.rules"));
+    await wf(join(d, ".2024.rules.0a1b2c3d4e5f.tmp"), "ruleset \"half");
+    await wf(join(d, ".notes.tmp"), "kept");
+    const { app } = await buildServer({ rulesDir: d, watch: false });
+    await app.close();
+    expect((await rd(d)).sort()).toEqual([".notes.tmp", "2024.rules"]);
+    await rmdir(d, { recursive: true, force: true });
+  });
+});
