@@ -632,13 +632,21 @@ class Checker {
     return this.records.get(t.record) ?? null;
   }
 
+  /** How many lists the expression being checked iterates at once (`sum over` counts as one). */
+  private listDepth = 0;
+
   private quantifier(e: A.QuantifierExpr, scope: Scope): Type {
     const inner = this.listScope(e.list, scope, `${e.kind}(…)`);
     const innerScope: Scope = inner ? mergeScope(scope, inner) : null;
+    // Each level multiplies the work by a list's length (up to 1,000 entries): a third level
+    // could take seconds per application, so two is the limit.
+    if (this.listDepth >= MAX_LIST_NESTING) this.report("T009", e.span, { limit: MAX_LIST_NESTING });
+    this.listDepth++;
     if (inner) {
       if (e.where) this.condition(e.where, innerScope);
       if (e.of) this.expect(e.of, NUMBER, innerScope);
     }
+    this.listDepth--;
     if (e.kind === "sum" && !e.of) this.report("T006", e.span);
     if (e.kind !== "sum" && e.of) this.report("T007", e.of.span, { fn: e.kind });
     return e.kind === "count" ? COUNT : e.kind === "sum" ? NUMBER : BOOL;
@@ -850,6 +858,7 @@ class Checker {
    * would report the same mistake again).
    */
   private item(item: A.ItemDecl, section: A.SectionDecl, broken: boolean): { bounds: Interval; settled: boolean; short: boolean } {
+    this.listDepth = 0;
     const points = dec(item.points);
     const reportedBefore = this.diagnostics.length;
     // Set when a value the points depend on has no type (an error reported elsewhere, e.g. N004).
@@ -898,6 +907,7 @@ class Checker {
       case "Cumulative": {
         const inner = this.listScope(form.list, null, "sum over");
         const scope = inner ? mergeScope(null, inner) : null;
+        this.listDepth = 1;
         if (inner) {
           if (form.where) this.condition(form.where, scope);
           known(this.expect(form.value, NUMBER, scope));
@@ -1081,6 +1091,9 @@ function mergeScope(outer: Scope, inner: ReadonlyMap<string, Sym>): Scope {
   if (!outer || outer.size === 0) return inner;
   return new Map([...outer, ...inner]);
 }
+
+/** Quantifiers (and `sum over`) nested deeper than this get T009. */
+export const MAX_LIST_NESTING = 2;
 
 /** Interval product, treating 0 × ∞ as 0 (an absent count scores nothing). */
 function mulInterval(a: Interval, b: Interval): Interval {

@@ -67,6 +67,7 @@ export const CATALOGUE = {
   T006: e(() => `sum(…) 须用 of 写明累加的值，如 sum(标准 where … of 分值)`, () => `sum(…) needs of and the value to add up, as in sum(标准 where … of 分值)`),
   T007: e((a) => `of 只用于 sum(…)，${a.fn}(…) 不取 of`, (a) => `of belongs to sum(…); ${a.fn}(…) takes none`),
   T008: e((a) => `时长 ${a.amount} ${a.unit} 须为整数`, (a) => `duration ${a.amount} ${a.unit} must be a whole number`),
+  T009: e((a) => `列表嵌套超过 ${a.limit} 层：每多一层，计算量乘以列表长度`, (a) => `lists nested deeper than ${a.limit} levels: each level multiplies the work by a list's length`),
   N009: e((a) => `${a.name} 是${a.what}的名称，不能当作值使用`, (a) => `${a.name} is ${a.whatEn}, not a value`),
   I006: e((a) => `计数的最小值 ${a.min} 不能小于 0`, (a) => `a count's min ${a.min} cannot be below 0`),
   S020: e((a) => `${a.clause} 重复写了两次，请只保留一处`, (a) => `${a.clause} is written twice; keep one`),
