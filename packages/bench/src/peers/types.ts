@@ -1,0 +1,41 @@
+/**
+ * What every encoding of the 2024 criteria exposes to `pnpm bench:peers`: a name, a cold start
+ * (load and compile the rules) and a scorer giving the total in hundredths of a point, exactly as
+ * our engine computes it. Peers that can also say whether an application is vetoed, eligible and
+ * granted expose `outcome`, and are checked on those too.
+ */
+
+/** An application as services send it (docs/application.md), parsed from JSON. */
+export interface Application {
+  id?: string;
+  enterprise?: Record<string, string>;
+  grade: string;
+  inputs: Record<string, unknown>;
+  experts?: { name: string; scores: Record<string, number | string> }[];
+}
+
+export interface Outcome {
+  /** Hundredths of a point. */
+  total: number;
+  vetoed: boolean;
+  eligible: boolean;
+  granted: boolean;
+}
+
+export interface Peer {
+  readonly name: string;
+  /** The library and version, for the report. */
+  readonly library: string;
+  /** What the encoding computes itself: "totals", or "totals, vetoes, eligibility, outcome". */
+  readonly covers: string;
+  /** What a small adapter in TypeScript does for it ("none" when the rules do everything). */
+  readonly adapter: string;
+  /** Whether `score` returns a promise. */
+  readonly async: boolean;
+  /** Cold start: load the rules and compile them. */
+  load(): Promise<void> | void;
+  /** The total in hundredths of a point. */
+  score(app: Application): number | Promise<number>;
+  /** Total, vetoes, eligibility and outcome, where the encoding has them. */
+  outcome?(app: Application): Outcome | Promise<Outcome>;
+}
