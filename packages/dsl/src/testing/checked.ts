@@ -15,6 +15,7 @@
  * weight the sum of its items' points, the total the sum of the weights; values that could go
  * below zero are wrapped in `max(0, …)`.
  */
+import { MAX_LIST_NESTING } from "../checker.js";
 import fc from "fast-check";
 
 type Arb<T> = fc.Arbitrary<T>;
@@ -193,7 +194,8 @@ class Gen {
       if (depth <= 0) return this.pick(leaves);
       const sub = this.num(depth - 1, scope, countOnly);
       const wrap = (s: string) => (/^[\w\u3400-\u9fff.]+$/.test(s) || /^\w+\(.*\)$/.test(s) ? s : `(${s})`);
-      const quant = lists.length
+      // Lists nest at most two deep (T009): each enclosing quantifier is one entry of the scope.
+      const quant = lists.length && scope.length < MAX_LIST_NESTING
         ? fc.constantFrom(...lists).chain((l) => {
             const inner = [...scope, l.r];
             const where = fc.option(this.bool(depth - 1, inner), { nil: undefined });
@@ -272,7 +274,8 @@ class Gen {
       ];
       if (depth <= 0) return this.pick(leaves);
       const sub = this.bool(depth - 1, scope);
-      const quant = lists.length
+      // Lists nest at most two deep (T009): each enclosing quantifier is one entry of the scope.
+      const quant = lists.length && scope.length < MAX_LIST_NESTING
         ? fc.constantFrom(...lists).chain((l) =>
             fc.tuple(fc.constantFrom("any", "all"), fc.option(this.bool(depth - 1, [...scope, l.r]), { nil: undefined })).map(([q, w]) => `${q}(${l.name}${w ? ` where ${w}` : ""})`))
         : null;
