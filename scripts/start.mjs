@@ -15,6 +15,7 @@ for (const name of readdirSync(rulesDir).filter((n) => /^\d{4}\.rules$/.test(n))
   spawnSync(process.execPath, [cli, "check", join(rulesDir, name), "--summary", "--lang", "zh"], { stdio: "inherit" });
 }
 console.log("\n▶ starting the server");
-const server = spawn(process.execPath, [join(root, "packages/server/dist/main.js"), "--rules", rulesDir, ...args.filter((_, i) => i !== rulesFlag && i !== rulesFlag + 1)], { stdio: "inherit" });
+const rest = rulesFlag >= 0 ? args.filter((_, i) => i !== rulesFlag && i !== rulesFlag + 1) : args;
+const server = spawn(process.execPath, [join(root, "packages/server/dist/main.js"), "--rules", rulesDir, ...rest], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
