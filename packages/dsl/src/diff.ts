@@ -24,7 +24,7 @@
 import type * as A from "./ast.js";
 import { check, hasErrors, type Model } from "./checker.js";
 import { displayWidth, type Diagnostic } from "./diagnostics.js";
-import { printExpr } from "./format.js";
+import { printExpr, typeText } from "./format.js";
 import { parse } from "./parse.js";
 import * as D from "./decimal.js";
 import { typeZh, typeEn, type Type } from "./types.js";
@@ -237,18 +237,6 @@ export function printForm(f: A.ScoreForm): string {
   }
 }
 
-function typeRefText(t: A.TypeRef): string {
-  switch (t.type) {
-    case "YesNoType": return "yesno";
-    case "CountType": return "count";
-    case "DecimalType": return "decimal";
-    case "DateType": return "date";
-    case "TextType": return "text";
-    case "NamedType": return t.name.value;
-    case "SetType": return `set of ${t.element.value}`;
-    case "ListType": return `list of ${t.element.value}`;
-  }
-}
 
 const none = "无";
 const noneEn = "none";
@@ -1058,7 +1046,7 @@ class Differ {
       this.value("record-changed", path, "label", `记录 ${name}`, `record ${name}`, "名称", "label", val(a.label), val(b.label), (a.label ?? a.name).span, (b.label ?? b.name).span, quoted);
       this.notes(path, `记录 ${name}`, `record ${name}`, a.notes, b.notes);
       const f = byKey(a.fields, b.fields, (x) => x.name.value);
-      for (const x of f.removed) this.add({ kind: "field-removed", path: `${path}.${x.name.value}`, what: `记录 ${name} 删除字段 ${x.name.value}`, whatEn: `record ${name}: removed field ${x.name.value}`, old: typeRefText(x.valueType), oldSpan: x.span });
+      for (const x of f.removed) this.add({ kind: "field-removed", path: `${path}.${x.name.value}`, what: `记录 ${name} 删除字段 ${x.name.value}`, whatEn: `record ${name}: removed field ${x.name.value}`, old: typeText(x.valueType), oldSpan: x.span });
       for (const [x, y] of f.both) {
         const fz = `记录 ${name} 的字段 ${y.name.value}`;
         const fe = `record ${name} field ${y.name.value}`;
@@ -1066,15 +1054,15 @@ class Differ {
         const tb = this.n.model?.records.get(name)?.get(y.name.value);
         this.typed("field-changed", `${path}.${y.name.value}`, fz, fe, x, y, ta && "type" in ta ? ta.type : undefined, tb && "type" in tb ? tb.type : undefined);
       }
-      for (const x of f.added) this.add({ kind: "field-added", path: `${path}.${x.name.value}`, what: `记录 ${name} 新增字段 ${x.name.value}（${typeRefText(x.valueType)}${x.label ? `「${x.label.value}」` : ""}）`, whatEn: `record ${name}: added field ${x.name.value} (${typeRefText(x.valueType)})`, new: typeRefText(x.valueType), newSpan: x.span });
+      for (const x of f.added) this.add({ kind: "field-added", path: `${path}.${x.name.value}`, what: `记录 ${name} 新增字段 ${x.name.value}（${typeText(x.valueType)}${x.label ? `「${x.label.value}」` : ""}）`, whatEn: `record ${name}: added field ${x.name.value} (${typeText(x.valueType)})`, new: typeText(x.valueType), newSpan: x.span });
     }
     for (const r of added) this.add({ kind: "record-added", path: `record:${r.name.value}`, what: `新增记录 ${r.name.value}（字段 ${r.fields.map((x) => x.name.value).join("、")}）`, whatEn: `added record ${r.name.value}`, new: r.name.value, newSpan: r.span });
   }
 
   /** An input's or a field's type, label, bounds, unit, English label, help and optionality. */
   private typed(kind: ChangeKind, path: string, wz: string, we: string, a: A.InputDecl | A.FieldDecl, b: A.InputDecl | A.FieldDecl, ta?: Type, tb?: Type): void {
-    const sa = typeRefText(a.valueType);
-    const sb = typeRefText(b.valueType);
+    const sa = typeText(a.valueType);
+    const sb = typeText(b.valueType);
     if (sa !== sb) {
       const zh = (s: string, t?: Type) => (t ? typeZh(t) : s);
       const en = (s: string, t?: Type) => (t ? typeEn(t) : s);
@@ -1104,17 +1092,17 @@ class Differ {
     const { both, removed, added } = byKey(this.decls(this.o, "Input"), this.decls(this.n, "Input"), (i) => i.name.value);
     const desc = (i: A.InputDecl, side: DiffSide, en: boolean) => {
       const sym = side.model?.symbols.get(i.name.value);
-      const t = sym?.kind === "input" ? (en ? typeEn(sym.type) : typeZh(sym.type)) : typeRefText(i.valueType);
+      const t = sym?.kind === "input" ? (en ? typeEn(sym.type) : typeZh(sym.type)) : typeText(i.valueType);
       const opt = i.options.optional ? (en ? ", optional" : "，选填") : "";
       return en ? ` (${t}${i.label ? ` "${i.label.value}"` : ""}${opt})` : `（${t}${i.label ? `「${i.label.value}」` : ""}${opt}）`;
     };
-    for (const i of removed) this.add({ kind: "input-removed", path: `input:${i.name.value}`, what: `删除输入项 ${i.name.value}${desc(i, this.o, false)}`, whatEn: `removed input ${i.name.value}${desc(i, this.o, true)}`, old: typeRefText(i.valueType), oldSpan: i.span });
+    for (const i of removed) this.add({ kind: "input-removed", path: `input:${i.name.value}`, what: `删除输入项 ${i.name.value}${desc(i, this.o, false)}`, whatEn: `removed input ${i.name.value}${desc(i, this.o, true)}`, old: typeText(i.valueType), oldSpan: i.span });
     for (const [a, b] of both) {
       const name = b.name.value;
       const sa = this.o.model?.symbols.get(name);
       const sb = this.n.model?.symbols.get(name);
       this.typed("input-changed", `input:${name}`, `输入项 ${name}`, `input ${name}`, a, b, sa?.kind === "input" ? sa.type : undefined, sb?.kind === "input" ? sb.type : undefined);
     }
-    for (const i of added) this.add({ kind: "input-added", path: `input:${i.name.value}`, what: `新增输入项 ${i.name.value}${desc(i, this.n, false)}`, whatEn: `added input ${i.name.value}${desc(i, this.n, true)}`, new: typeRefText(i.valueType), newSpan: i.span });
+    for (const i of added) this.add({ kind: "input-added", path: `input:${i.name.value}`, what: `新增输入项 ${i.name.value}${desc(i, this.n, false)}`, whatEn: `added input ${i.name.value}${desc(i, this.n, true)}`, new: typeText(i.valueType), newSpan: i.span });
   }
 }

@@ -209,7 +209,8 @@ function bare(e: A.Expr): string {
   }
 }
 
-function typeText(t: A.TypeRef): string {
+/** A type as written in a rule file (`count`, `set of 试点级别` …). */
+export function typeText(t: A.TypeRef): string {
   switch (t.type) {
     case "YesNoType": return "yesno";
     case "CountType": return "count";
