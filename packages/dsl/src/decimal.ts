@@ -38,6 +38,13 @@ export function parseDec(text: string): Dec | null {
 export function fromNumber(n: number): Dec | null {
   if (!Number.isFinite(n)) return null;
   if (Number.isInteger(n)) return Math.abs(n) <= MAX_ABS / SCALE ? n * SCALE : null;
+  // Fast path (expert scores arrive as numbers by the thousand): the scaled value, rounded, is
+  // exact when dividing it back gives the same double — both are then the nearest double to the
+  // same decimal of at most six places, and below 10⁹ (15 digits) no two such decimals share one.
+  if (Math.abs(n) < 1e9) {
+    const scaled = Math.round(n * SCALE);
+    if (scaled / SCALE === n) return scaled;
+  }
   const s = String(n);
   return s.includes("e") ? null : parseDec(s);
 }

@@ -29,8 +29,15 @@ export function amount(d: D.Dec): R.Amount {
   return a;
 }
 
+/** Where a rule stands never changes: one frozen object per rule, shared by every result. */
+const sources = new WeakMap<SourceRef, R.Source>();
 function source(ref: SourceRef): R.Source {
-  return { id: ref.id, line: ref.span.start.line, column: ref.span.start.column, endLine: ref.span.end.line, endColumn: ref.span.end.column };
+  let s = sources.get(ref);
+  if (!s) {
+    s = Object.freeze({ id: ref.id, line: ref.span.start.line, column: ref.span.start.column, endLine: ref.span.end.line, endColumn: ref.span.end.column });
+    sources.set(ref, s);
+  }
+  return s;
 }
 
 interface Prepared {

@@ -59,3 +59,19 @@ grade A { pass 0.3 }`;
     );
   });
 });
+
+describe("numbers from JSON", () => {
+  test("fromNumber is exact for every value with up to six decimals, and refuses more", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -999_999_999_999, max: 999_999_999_999 }), fc.integer({ min: 0, max: 6 }), (m, places) => {
+        const text = (m / 10 ** places).toFixed(places);
+        expect(D.fromNumber(Number(text))).toBe(D.parseDec(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(D.fromNumber(0.1 + 0.2)).toBeNull(); // 0.30000000000000004: more than six places
+    expect(D.fromNumber(0.1)).toBe(100_000);
+    expect(D.fromNumber(2.125)).toBe(2_125_000);
+    expect(D.fromNumber(1e-7)).toBeNull();
+  });
+});
