@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdtemp, mkdir, cp, writeFile, readFile, readdir, rm, symlink, stat, chmod, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { request as httpRequest } from "node:http";
 import { parse, check } from "@jsqc/dsl";
+import { raw as rawRequest, type Answer, type RawOptions } from "./http.js";
 import { buildServer, etagOf, writeAtomically, newYearSource, type AtomicIo } from "../src/index.js";
 
 const repo = new URL("../../../", import.meta.url).pathname;
@@ -16,31 +16,9 @@ let base: string;
 let close: () => Promise<void>;
 let original: string; // rules/2024.rules as copied
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
 
 /** A request over a raw socket: the path is sent exactly as given (fetch would normalise `..`). */
-function raw(method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}, at = base): Promise<Answer> {
-  const url = new URL(at);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...options.headers };
-    if (options.body !== undefined) {
-      headers["content-type"] ??= "application/json";
-      headers["content-length"] = Buffer.byteLength(options.body);
-    }
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: unknown = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode!, headers: res.headers, text, json });
-      });
-    });
-    req.on("error", reject);
-    req.end(options.body);
-  });
-}
+const raw = (method: string, path: string, options: RawOptions = {}, at = base): Promise<Answer> => rawRequest(at, method, path, options);
 
 const put = (name: string, source: string, headers: Record<string, string> = {}) =>
   raw("PUT", `/api/files/${encodeURIComponent(name)}`, { headers, body: JSON.stringify({ source }) });
