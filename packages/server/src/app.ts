@@ -17,6 +17,7 @@ import { RuleStore, type RuleEntry } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
 import { registerStatic } from "./static.js";
+import { drainBody } from "./drain.js";
 import { registerAuth, loadAccountsFile, parseAccounts, AccountsError, type Access, type Account, type AccountsConfig, type Auth } from "./auth.js";
 
 export interface ServerOptions {
@@ -165,9 +166,20 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   });
   app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
-    if (status === 413) return reply.status(413).send(apiError("body_too_large", "请求体过大", "request body too large", { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }));
+    if (status === 413) {
+      // The limit of the route that refused the body (the batch route has its own).
+      const limit = req.routeOptions.bodyLimit ?? options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+      // Read the rest of the body (bounded) before answering, so that a client still writing
+      // gets the 413 instead of a reset connection (drain.ts).
+      const whole = await drainBody(req.raw);
+      // Fastify marks a refused body's connection to be closed; once the body has been read to
+      // its end the connection can serve the client's next request.
+      if (whole) reply.removeHeader("connection");
+      else reply.header("connection", "close");
+      return reply.status(413).send(apiError("body_too_large", `请求体过大（上限 ${limit} 字节）`, `request body too large (limit ${limit} bytes)`, { limit }));
+    }
     if (status === 415) return reply.status(415).send(apiError("unsupported_media_type", "不支持的内容类型，请用 application/json", "unsupported content type; use application/json"));
     if (status === 400) {
       const reason = err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "empty body" : /prototype|constructor/i.test(err.message) ? "forbidden __proto__ or constructor key" : err.message.replace(/\s+at .*$/s, "").slice(0, 200);
