@@ -15,6 +15,21 @@ export const MAX_LIST_LENGTH = 1000;
 export const MAX_TEXT_LENGTH = 1000;
 export const MAX_EXPERTS = 50;
 
+/**
+ * Whether `s` has at most `max` characters, counted as code points — as JSON Schema's maxLength
+ * counts them (a character outside the BMP, such as 𠀀 or an emoji, is one, not two).
+ */
+export function withinLength(s: string, max: number): boolean {
+  if (s.length <= max) return true;
+  if (s.length > 2 * max) return false;
+  let n = 0;
+  for (const _ of s) if (++n > max) return false;
+  return true;
+}
+
+/** Text of at most `max` characters (code points). */
+const zText = (max: number) => z.string().refine((s) => withinLength(s, max));
+
 export interface InputError {
   /** JSON path, e.g. `inputs.标准[1].级别`. */
   readonly path: string;
@@ -28,14 +43,16 @@ export interface InputError {
 
 type DeclWithOptions = InputDecl | FieldDecl;
 
-function bounds(decl: DeclWithOptions): { min: D.Dec | null; max: D.Dec | null } {
+/** An input's or field's declared `min`/`max`, as decimals (null when not declared). */
+export function bounds(decl: DeclWithOptions): { min: D.Dec | null; max: D.Dec | null } {
   return {
     min: decl.options.min ? D.parseDec(decl.options.min.value) : null,
     max: decl.options.max ? D.parseDec(decl.options.max.value) : null,
   };
 }
 
-function enumMembers(model: Model, name: string): string[] {
+/** An enum's member names, in declaration order. */
+export function enumMembers(model: Model, name: string): string[] {
   const sym = model.symbols.get(name);
   return sym?.kind === "enum" ? sym.decl.members.map((m) => m.name.value) : [];
 }
@@ -69,7 +86,7 @@ function valueSchema(model: Model, type: Type, decl: DeclWithOptions): z.ZodType
     case "date":
       return z.string().regex(DATE_PATTERN).refine(isRealDate).meta({ ...meta, format: "date" });
     case "text":
-      return z.string().max(MAX_TEXT_LENGTH).meta(meta);
+      return zText(MAX_TEXT_LENGTH).meta(meta);
     case "enum":
       return z.enum(enumMembers(model, type.name) as [string, ...string[]]).meta(meta);
     case "set": {
@@ -129,29 +146,23 @@ export function applicationSchema(model: Model, grades: readonly string[]): z.Zo
       .meta({ title: `${info.section.id}${info.item.number.text} 专家评分（0–${D.format(info.bounds.max)}）` });
   }
   return z.strictObject({
-    id: z.string().max(200).optional().meta({ title: "申请编号" }),
+    id: zText(200).optional().meta({ title: "申请编号" }),
     enterprise: z
       .strictObject({
-        name: z.string().max(200).optional().meta({ title: "企业名称" }),
-        creditCode: z.string().max(18).optional().meta({ title: "统一社会信用代码" }),
-        city: z.string().max(50).optional().meta({ title: "所在设区市" }),
-        county: z.string().max(50).optional().meta({ title: "所在县(市、区)" }),
+        name: zText(200).optional().meta({ title: "企业名称" }),
+        creditCode: zText(18).optional().meta({ title: "统一社会信用代码" }),
+        city: zText(50).optional().meta({ title: "所在设区市" }),
+        county: zText(50).optional().meta({ title: "所在县(市、区)" }),
       })
       .optional(),
     grade: z.enum(grades as [string, ...string[]]).meta({ title: "申报等级" }),
     inputs: z.strictObject(inputShape).meta({ title: "申报事实" }),
     experts: z
-      .array(z.strictObject({ name: z.string().max(100).meta({ title: "专家" }), scores: z.strictObject(scoreShape) }))
+      .array(z.strictObject({ name: zText(100).meta({ title: "专家" }), scores: z.strictObject(scoreShape) }))
       .max(MAX_EXPERTS)
       .optional()
       .meta({ title: "专家评分" }),
   });
-}
-
-/** JSON Schema (draft 2020-12) of the application, for services written in other languages. */
-export function applicationJsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
-  return { ...json, title };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,3 +13,4 @@ export {
 } from "./auth.js";
 export { AuditTrail, versionId, historyVersion, HISTORY_VERSION, AUDIT_DIR, AUDIT_FILE, HISTORY_DIR, MAX_DIFF_LINES, type AuditEntry, type HistoryItem, type AuditAction } from "./audit.js";
 export { unifiedDiff, diffOps, splitLines, type UnifiedDiff } from "./diff.js";
+export { withApplicationSchemas } from "./openapi.js";
