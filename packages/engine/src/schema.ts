@@ -202,6 +202,15 @@ function foundText(v: unknown): string {
 
 interface Words { zh: string; en: string }
 
+/** "One of a, b, c"; for an empty list, that there is nothing to choose from (never "one of "). */
+function oneOf(list: readonly string[]): Words {
+  if (list.length === 0) return { zh: "（规则文件未列出任何可选值）", en: "(the rule file lists no value to choose from)" };
+  return { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` };
+}
+
+/** What a grade should be when the rule file declares none: no grade can be applied for. */
+const NO_GRADES: Words = { zh: "规则文件中声明的等级（本规则文件未声明任何等级 grade，无法申报）", en: "a grade declared in the rule file (this rule file declares no grade, so none can be applied for)" };
+
 /** What a value at `path` should be, in Chinese and English, from the rule file's declarations. */
 function describe(model: Model, path: readonly PropertyKey[]): { label: string; expected: Words | null } {
   if (path[0] === "inputs" && typeof path[1] === "string") {
@@ -210,8 +219,7 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
     const label = sym.decl.label?.value ?? sym.name;
     if (path.length === 2) return { label, expected: expectedOf(model, sym.type, sym.decl) };
     if (sym.type.kind === "set") {
-      const list = enumMembers(model, sym.type.element);
-      return { label, expected: { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` } };
+      return { label, expected: oneOf(enumMembers(model, sym.type.element)) };
     }
     if (sym.type.kind === "list") {
       const fieldName = path[3];
@@ -243,7 +251,7 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
   }
   if (path.length === 1 && path[0] === "grade") {
     const grades = [...model.symbols.values()].filter((s) => s.kind === "grade").map((s) => s.name);
-    return { label: "申报等级", expected: { zh: `${grades.join("、")}之一`, en: `one of ${grades.join(", ")}` } };
+    return { label: "申报等级", expected: grades.length > 0 ? oneOf(grades) : NO_GRADES };
   }
   const last = path[path.length - 1];
   const longest = path.length === 1 && path[0] === "id" ? 200
@@ -268,8 +276,7 @@ function expectedOf(model: Model, type: Type, decl: DeclWithOptions): Words {
     case "date": return { zh: "日期 YYYY-MM-DD", en: "a date YYYY-MM-DD" };
     case "text": return { zh: `文字（不超过 ${MAX_TEXT_LENGTH} 字）`, en: `text (at most ${MAX_TEXT_LENGTH} characters)` };
     case "enum": {
-      const list = enumMembers(model, type.name);
-      return { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` };
+      return oneOf(enumMembers(model, type.name));
     }
     case "set": {
       const list = enumMembers(model, type.element);
