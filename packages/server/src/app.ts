@@ -172,13 +172,21 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     if (status === 413) {
       // The limit of the route that refused the body (the batch route has its own).
       const limit = req.routeOptions.bodyLimit ?? options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-      // Read the rest of the body (bounded) before answering, so that a client still writing
-      // gets the 413 instead of a reset connection (drain.ts).
-      const whole = await drainBody(req.raw);
-      // Fastify marks a refused body's connection to be closed; once the body has been read to
-      // its end the connection can serve the client's next request.
-      if (whole) reply.removeHeader("connection");
-      else reply.header("connection", "close");
+      // Answer at once, but keep reading (and throwing away) the rest of the body behind the
+      // answer, up to a bound, so that a client still writing gets the 413 instead of a reset
+      // connection (drain.ts). Fastify marks a refused body's connection to be closed, which
+      // would close it with unread data: keep it open while draining; past the bound, cut it off.
+      // Node closes the connection right after the answer when the client said
+      // `Connection: close`; so the answer is sent as keep-alive and the connection is ended here,
+      // once the body has been read (past the bound it is cut off instead).
+      reply.removeHeader("connection");
+      const askedToClose = !reply.raw.shouldKeepAlive;
+      reply.raw.shouldKeepAlive = true;
+      void drainBody(req.raw).then((whole) => {
+        const socket = req.raw.socket;
+        if (!whole) socket?.destroy();
+        else if (askedToClose) socket?.end();
+      });
       return reply.status(413).send(apiError("body_too_large", `请求体过大（上限 ${limit} 字节）`, `request body too large (limit ${limit} bytes)`, { limit }));
     }
     if (status === 415) return reply.status(415).send(apiError("unsupported_media_type", "不支持的内容类型，请用 application/json", "unsupported content type; use application/json"));
