@@ -20,7 +20,7 @@ import { existsSync } from "node:fs";
 import { open, readFile, readdir, rename, rm, stat, realpath, mkdir, copyFile, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { parse, check, type Diagnostic } from "@jsqc/dsl";
+import { parse, type Diagnostic } from "@jsqc/dsl";
 import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { AuditTrail, historyVersion, type AuditEntry } from "./audit.js";
@@ -303,12 +303,12 @@ export async function registerFiles(
 
   // Diagnostics by ETag, so listing the folder does not check every file every time.
   const checked = new Map<string, readonly Diagnostic[]>();
-  function diagnose(file: StoreName, source: string, etag: string): readonly Diagnostic[] {
+  async function diagnose(file: StoreName, source: string, etag: string): Promise<readonly Diagnostic[]> {
     const entry = file.kind === "published" ? store.get(file.year) : undefined;
     if (entry && entry.etag === etag) return entry.diagnostics;
     let ds = checked.get(etag);
     if (!ds) {
-      ds = check(parse(source)).diagnostics;
+      ds = (await store.analyse(source, file.name)).diagnostics;
       checked.set(etag, ds);
       if (checked.size > 64) checked.delete(checked.keys().next().value!);
     }
@@ -368,7 +368,7 @@ export async function registerFiles(
       const [info, source] = await Promise.all([stat(path).catch(() => null), readText(path).catch(() => null)]);
       if (!info?.isFile() || source === null) continue;
       const etag = etagOf(source);
-      const ds = diagnose(file, source, etag);
+      const ds = await diagnose(file, source, etag);
       const errors = errorCount(ds);
       files.push({ name: file.name, year: file.year, kind: file.kind, etag, size: info.size, modified: info.mtime.toISOString(), errors, warnings: ds.length - errors });
     }
@@ -382,7 +382,7 @@ export async function registerFiles(
     if (source === null) return reply.status(404).send(unknownFile(file.name));
     const etag = etagOf(source);
     reply.header("etag", etag);
-    return { name: file.name, year: file.year, kind: file.kind, source, etag, diagnostics: diagnose(file, source, etag).map(diagnosticJson) };
+    return { name: file.name, year: file.year, kind: file.kind, source, etag, diagnostics: (await diagnose(file, source, etag)).map(diagnosticJson) };
   });
 
   app.put<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
@@ -394,7 +394,7 @@ export async function registerFiles(
     const ifNoneMatchAny = String(req.headers["if-none-match"] ?? "").trim() === "*";
     const who = identity(req);
     // Checked before the lock is taken: it does not depend on the disk.
-    const diagnostics = file.kind === "published" ? check(parse(source)).diagnostics : null;
+    const diagnostics = file.kind === "published" ? (await store.analyse(source, file.name)).diagnostics : null;
 
     return answer(reply, await locked(file.name, async () => {
       const path = join(dir, file.name);
@@ -444,10 +444,10 @@ export async function registerFiles(
           if (version) await trail.discard(file.name, version).catch(() => {});
           return out(507, auditFailed(true));
         }
-        if (file.kind === "published") store.put(file.year, source);
+        if (file.kind === "published") await store.put(file.year, source);
         return out(507, auditFailed(false), etag);
       }
-      if (file.kind === "published") store.put(file.year, source);
+      if (file.kind === "published") await store.put(file.year, source);
       return out(200, { name: file.name, etag }, etag);
     }));
   });
@@ -510,7 +510,7 @@ export async function registerFiles(
     if (source === null) return reply.status(404).send(unknownFile(from.name));
     const made = newYearSource(source, to.year, document);
     if (!made.ok) return invalid(`${from.name} 没有 ruleset 头部或其中没有 year`, `${from.name} has no ruleset header or no year in it`);
-    const diagnostics = check(parse(made.text)).diagnostics;
+    const diagnostics = (await store.analyse(made.text, to.name)).diagnostics;
     if (errorCount(diagnostics) > 0) {
       return reply.status(422).send(apiError("has_errors", `由 ${from.name} 生成的 ${to.name} 有错误，未创建`, `${to.name} made from ${from.name} has errors; not created`, { diagnostics: diagnostics.map(diagnosticJson) }));
     }
@@ -535,7 +535,7 @@ export async function registerFiles(
       if (!(await audited(req, entry))) {
         await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
         const undone = await rm(target, { force: true }).then(() => true, () => false);
-        if (!undone) store.put(to.year, made.text);
+        if (!undone) await store.put(to.year, made.text);
         return out(507, auditFailed(undone));
       }
       let tests: string | null = null;
@@ -548,7 +548,7 @@ export async function registerFiles(
           await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
         }
       }
-      store.put(to.year, made.text);
+      await store.put(to.year, made.text);
       const etag = etagOf(made.text);
       return out(201, { name: to.name, etag, tests }, etag);
     }));
