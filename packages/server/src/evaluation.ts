@@ -22,14 +22,15 @@ export interface EvaluationOptions {
   readonly maxBatch: number;
   /** Errors answered per application; the rest are counted (default 20). */
   readonly maxErrors: number;
-  /** Applications per pool task of a batch (default 25); each task is under the time limit. */
+  /** The most applications per pool task of a batch (default 64); each task is under the time limit. */
   readonly chunk: number;
   /** Batches up to this many applications of an inline file are evaluated here (default 16). */
   readonly inlineBatch: number;
 }
 
 export const DEFAULT_MAX_ERRORS = 20;
-export const DEFAULT_BATCH_CHUNK = 25;
+/** The most applications one pool task of a batch evaluates. */
+export const DEFAULT_BATCH_CHUNK = 64;
 
 /** The error envelope for a pool task that did not finish, with its HTTP status. */
 export function poolFailure(err: unknown, what: "evaluation" | "check"): { status: number; body: ReturnType<typeof apiError> } {
@@ -104,22 +105,36 @@ export function registerEvaluation(app: FastifyInstance, store: RuleStore, pool:
     const year = req.params.year;
     const ndjson = /application\/x-ndjson/i.test(String(req.headers.accept ?? ""));
 
-    // Each chunk's outcomes; after a chunk over the time limit the rest are not evaluated.
+    // Each chunk's outcomes. Chunks start at one application and double (up to options.chunk)
+    // while a chunk takes under an eighth of the time limit, so the limit stays a limit per
+    // evaluation. A chunk that fails is retried one application at a time; the first single
+    // application that fails (over the time limit, or the memory limit) ends the batch: the rest
+    // are answered `batch_stopped`.
     async function* outcomes(): AsyncGenerator<Outcome[]> {
       if (version.ruleset && list.length <= options.inlineBatch) {
         yield evaluateAll(version.ruleset, list, 0, trace, options.maxErrors);
         return;
       }
-      for (let first = 0; first < list.length; first += options.chunk) {
-        const part = list.slice(first, first + options.chunk);
+      let size = 1;
+      let singlyUntil = 0;
+      for (let first = 0; first < list.length;) {
+        const part = list.slice(first, first + size);
+        const t0 = performance.now();
         try {
           yield await pool.evaluate({ source: version.source, etag: version.etag, name: name(year), applications: part, first, trace, maxErrors: options.maxErrors });
+          first += part.length;
+          if (first >= singlyUntil && performance.now() - t0 < pool.evaluationTimeoutMs / 8) size = Math.min(size * 2, options.chunk);
         } catch (err) {
           const { body: failure } = poolFailure(err, "evaluation");
-          const rest = list.length - first;
-          // Stopped: every application not evaluated says why, in the same shape as other errors.
-          for (let i = 0; i < rest; i += options.chunk) {
-            yield Array.from({ length: Math.min(options.chunk, rest - i) }, (_, k) => ({ index: first + i + k, ok: false as const, errors: [failure.error] }));
+          if (part.length > 1 && failure.error.code !== "busy") {
+            singlyUntil = first + part.length;
+            size = 1;
+            continue;
+          }
+          yield part.map((_, k) => ({ index: first + k, ok: false as const, errors: [failure.error] }));
+          const stopped = apiError("batch_stopped", "此前一份申请未能评分，本批其余申请未评分", "not evaluated: the batch stopped at an earlier application that could not be evaluated").error;
+          for (let i = first + part.length; i < list.length; i += options.chunk) {
+            yield Array.from({ length: Math.min(options.chunk, list.length - i) }, (_, k) => ({ index: i + k, ok: false as const, errors: [stopped] }));
           }
           return;
         }

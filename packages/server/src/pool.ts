@@ -15,7 +15,7 @@ export interface PoolOptions {
   readonly threads?: number;
   /** Hard limit for one evaluation task, in ms (default 5,000). */
   readonly evaluationTimeoutMs?: number;
-  /** Hard limit for checking one rule text, in ms (default 60,000). */
+  /** Hard limit for checking one rule text, in ms (default 20,000: under the 30 s connection timeout). */
   readonly checkTimeoutMs?: number;
   /** Each worker's V8 old-generation heap limit, in MiB (default 1,536). */
   readonly memoryMb?: number;
@@ -23,7 +23,7 @@ export interface PoolOptions {
   readonly maxQueue?: number;
 }
 
-export const DEFAULT_POOL = { evaluationTimeoutMs: 5_000, checkTimeoutMs: 60_000, memoryMb: 1_536, maxQueue: 64 } as const;
+export const DEFAULT_POOL = { evaluationTimeoutMs: 5_000, checkTimeoutMs: 20_000, memoryMb: 1_536, maxQueue: 64 } as const;
 
 /** Why a task did not finish: over its time limit, over the memory limit, or too many waiting. */
 export class PoolError extends Error {
@@ -47,9 +47,55 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-/** A pool of worker threads; `close()` ends them. */
+/**
+ * One set of threads per process and settings, shared by every server built in it (tests build
+ * several): starting a worker loads the parser and the engine, which costs seconds on a busy
+ * machine. Counted, so the last server to close ends the threads.
+ */
+const shared = new Map<string, Shared>();
+
+/**
+ * The threads, and the gate in front of them: at most `threads` tasks are handed to Piscina at
+ * once, so a task's time limit starts when a thread is free for it, not while it waits behind
+ * others (a busy moment must not turn good evaluations into timeouts).
+ */
+interface Shared {
+  readonly piscina: Piscina;
+  users: number;
+  running: number;
+  readonly threads: number;
+  readonly maxQueue: number;
+  readonly waiting: (() => void)[];
+}
+
+function acquire(threads: number, memoryMb: number, maxQueue: number): { key: string; shared: Shared } {
+  const key = `${threads}/${memoryMb}/${maxQueue}`;
+  let found = shared.get(key);
+  if (!found) {
+    found = {
+      users: 0, running: 0, threads, maxQueue, waiting: [],
+      piscina: new Piscina({
+        filename: workerFile.href,
+        // All threads kept warm: a worker stopped at a time limit is replaced at once.
+        minThreads: threads,
+        maxThreads: threads,
+        idleTimeout: 30_000,
+        // Without the test runner's `--conditions source`: the worker loads the built packages.
+        execArgv: workerExecArgv(),
+        resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      }),
+    };
+    shared.set(key, found);
+  }
+  found.users++;
+  return { key, shared: found };
+}
+
+/** A pool of worker threads; `close()` ends them (when no other server of the process uses them). */
 export class WorkPool {
-  private readonly piscina: Piscina;
+  private readonly shared: Shared;
+  private readonly key: string;
+  private closed = false;
   readonly evaluationTimeoutMs: number;
   readonly checkTimeoutMs: number;
 
@@ -57,16 +103,9 @@ export class WorkPool {
     const threads = Math.max(1, options.threads ?? Math.min(2, availableParallelism()));
     this.evaluationTimeoutMs = options.evaluationTimeoutMs ?? DEFAULT_POOL.evaluationTimeoutMs;
     this.checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_POOL.checkTimeoutMs;
-    this.piscina = new Piscina({
-      filename: workerFile.href,
-      minThreads: 1,
-      maxThreads: threads,
-      idleTimeout: 30_000,
-      maxQueue: options.maxQueue ?? DEFAULT_POOL.maxQueue,
-      // Without the test runner's `--conditions source`: the worker loads the built packages.
-      execArgv: workerExecArgv(),
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? DEFAULT_POOL.memoryMb },
-    });
+    const got = acquire(threads, options.memoryMb ?? DEFAULT_POOL.memoryMb, options.maxQueue ?? DEFAULT_POOL.maxQueue);
+    this.shared = got.shared;
+    this.key = got.key;
   }
 
   /**
@@ -74,18 +113,28 @@ export class WorkPool {
    * when it was handed to the pool. Rejects with a PoolError; never hangs.
    */
   async run<T>(task: Task, limitMs: number): Promise<T> {
+    const gate = this.shared;
+    if (gate.running >= gate.threads) {
+      if (gate.waiting.length >= gate.maxQueue) throw new PoolError("busy", "too many tasks waiting");
+      // The finishing task hands its slot over: `running` stays the same.
+      await new Promise<void>((resolve) => gate.waiting.push(resolve));
+    } else {
+      gate.running++;
+    }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limitMs);
     try {
-      return (await this.piscina.run(task, { signal: controller.signal })) as T;
+      return (await gate.piscina.run(task, { signal: controller.signal })) as T;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (controller.signal.aborted) throw new PoolError("timeout", message, limitMs);
       if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" || /out of memory|heap/i.test(message)) throw new PoolError("memory", message);
-      if (/queue is at limit/i.test(message)) throw new PoolError("busy", message);
       throw new PoolError("failed", message);
     } finally {
       clearTimeout(timer);
+      const next = gate.waiting.shift();
+      if (next) next();
+      else gate.running--;
     }
   }
 
@@ -105,6 +154,11 @@ export class WorkPool {
   }
 
   async close(): Promise<void> {
-    await this.piscina.close({ force: true });
+    if (this.closed) return;
+    this.closed = true;
+    const found = shared.get(this.key);
+    if (!found || --found.users > 0) return;
+    shared.delete(this.key);
+    await found.piscina.close({ force: true });
   }
 }
