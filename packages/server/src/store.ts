@@ -60,7 +60,7 @@ export class RuleStore {
   /**
    * Checks a rule text (in the pool when there is one), remembering the last few by ETag so a
    * save checks its text once. Never rejects: a check over the pool's time or memory limit
-   * comes back as an error diagnostic (S001).
+   * comes back as an error diagnostic (M901, made by the server, not in the dsl catalogue).
    */
   analyse(source: string, name: string): Promise<Analysis> {
     const etag = etagOf(source);
@@ -193,7 +193,7 @@ function failedAnalysis(err: unknown): Analysis {
       : why === "busy" ? ["服务器繁忙，未能检查", "the server was too busy to check it"] : ["检查失败", "checking failed"];
   const at = { offset: 0, line: 1, column: 1 };
   return {
-    diagnostics: [{ severity: "error", code: "S001", message: `未能检查此规则文件：${zh}`, messageEn: `this rule file could not be checked: ${en}`, span: { start: at, end: at } }],
+    diagnostics: [{ severity: "error", code: "M901", message: `未能检查此规则文件：${zh}`, messageEn: `this rule file could not be checked: ${en}`, span: { start: at, end: at } }],
     errors: true,
     outline: { title: null, year: null, document: null, sections: [], vetoes: [], grades: [], inputs: [] },
     summary: { total: null, weightSum: null, sections: [] },

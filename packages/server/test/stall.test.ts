@@ -146,6 +146,19 @@ describe("checking runs off the main thread", () => {
     const scored = await request(base, "POST", "/api/rules/2051/evaluate?trace=false", { body: JSON.stringify({ grade: "A", inputs: { a: "0.3" } }) });
     expect(scored.status, scored.text.slice(0, 300)).toBe(200);
   });
+
+  test("a check over its time limit is one error diagnostic M901, and the server goes on", async () => {
+    const quick = await buildServer({ rulesDir: dir, watch: false, pool: { checkTimeoutMs: 50 } });
+    try {
+      const url = await quick.app.listen({ port: 0, host: "127.0.0.1" });
+      const a = await request(url, "POST", "/api/check", { body: minRules(100_000), headers: { "content-type": "text/plain" } });
+      expect(a.status).toBe(200);
+      expect(a.json.diagnostics).toEqual([expect.objectContaining({ severity: "error", code: "M901", messageEn: "this rule file could not be checked: checking took longer than the limit" })]);
+      expect((await request(url, "GET", "/api/health")).status).toBe(200);
+    } finally {
+      await quick.app.close();
+    }
+  });
 });
 
 describe("evaluate-batch", () => {
