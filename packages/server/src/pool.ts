@@ -66,15 +66,15 @@ interface Shared {
   readonly threads: number;
   readonly maxQueue: number;
   readonly waiting: (() => void)[];
+  /** Settles once a worker has started: time limits are not spent loading the modules. */
+  readonly ready: Promise<unknown>;
 }
 
 function acquire(threads: number, memoryMb: number, maxQueue: number): { key: string; shared: Shared } {
   const key = `${threads}/${memoryMb}/${maxQueue}`;
   let found = shared.get(key);
   if (!found) {
-    found = {
-      users: 0, running: 0, threads, maxQueue, waiting: [],
-      piscina: new Piscina({
+    const piscina = new Piscina({
         filename: workerFile.href,
         // All threads kept warm: a worker stopped at a time limit is replaced at once.
         minThreads: threads,
@@ -83,8 +83,8 @@ function acquire(threads: number, memoryMb: number, maxQueue: number): { key: st
         // Without the test runner's `--conditions source`: the worker loads the built packages.
         execArgv: workerExecArgv(),
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-      }),
-    };
+      });
+    found = { users: 0, running: 0, threads, maxQueue, waiting: [], piscina, ready: piscina.run({ kind: "ping" }).catch(() => false) };
     shared.set(key, found);
   }
   found.users++;
@@ -114,6 +114,7 @@ export class WorkPool {
    */
   async run<T>(task: Task, limitMs: number): Promise<T> {
     const gate = this.shared;
+    await gate.ready;
     if (gate.running >= gate.threads) {
       if (gate.waiting.length >= gate.maxQueue) throw new PoolError("busy", "too many tasks waiting");
       // The finishing task hands its slot over: `running` stays the same.

@@ -26,6 +26,8 @@ export type Outcome =
   | { readonly index: number; readonly ok: false; readonly errors: readonly unknown[]; readonly errorsOmitted?: number };
 
 export type Task =
+  /** Answers once the worker has loaded the parser and the engine (the pool waits for it). */
+  | { readonly kind: "ping" }
   | { readonly kind: "analyse"; readonly source: string; readonly name: string }
   | {
       readonly kind: "evaluate";
@@ -86,6 +88,8 @@ function rulesetOf(source: string, etag: string, name: string): Ruleset {
 /** The worker's entry point (piscina calls the default export with the task). */
 export default function run(task: Task): unknown {
   switch (task.kind) {
+    case "ping":
+      return true;
     case "analyse": {
       const { ruleset: _dropped, ...rest } = analyse(task.source, task.name);
       return rest;
