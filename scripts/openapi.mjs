@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compile } from "../packages/engine/dist/index.js";
+import { compile, applicationJsonSchema } from "../packages/engine/dist/index.js";
 import { withApplicationSchemas } from "../packages/server/dist/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -13,7 +13,7 @@ const years = readdirSync(join(root, "rules"))
   .map((year) => {
     const c = compile(readFileSync(join(root, "rules", `${year}.rules`), "utf8"), `${year}.rules`);
     if (!c.ok) throw new Error(`rules/${year}.rules has errors: run jsqc check`);
-    return { year, ruleset: c.ruleset };
+    return { year, schema: applicationJsonSchema(c.ruleset) };
   });
 const doc = withApplicationSchemas(JSON.parse(readFileSync(docFile, "utf8")), years);
 writeFileSync(docFile, `${JSON.stringify(doc, null, 2)}\n`);

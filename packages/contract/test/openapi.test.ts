@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import openapiTS, { astToString } from "openapi-typescript";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { compile } from "@jsqc/engine";
+import { compile, applicationJsonSchema } from "@jsqc/engine";
 import { buildServer, withApplicationSchemas } from "@jsqc/server";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
@@ -28,7 +28,7 @@ function rulesYears() {
     .map((n) => {
       const c = compile(readFileSync(join(repo, "rules", n), "utf8"), n);
       if (!c.ok) throw new Error(`${n} has errors`);
-      return { year: n.slice(0, 4), ruleset: c.ruleset };
+      return { year: n.slice(0, 4), schema: applicationJsonSchema(c.ruleset) };
     });
 }
 

@@ -159,6 +159,7 @@ export const CATALOGUE = {
   // Limits
   M001: w((a) => `诊断过多，其余 ${a.count} 条未列出`, (a) => `too many diagnostics; ${a.count} more not shown`),
   M002: e((a) => `规则文件过大（${a.size} 字符，上限 ${a.limit}）`, (a) => `rule file too large (${a.size} characters, limit ${a.limit})`),
+  M003: e((a) => `规则文件的记号过多（${a.count} 个，上限 ${a.limit}），未解析`, (a) => `rule file has too many tokens (${a.count}, limit ${a.limit}); not parsed`),
 } satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -1,6 +1,6 @@
 /** The quality-credit rules language: parse, check, format, and the editor's language services. */
 export type * from "./ast.js";
-export { parse, MAX_NESTING, MAX_EXPRESSION_DEPTH, MAX_SOURCE_LENGTH, type ParseResult } from "./parse.js";
+export { parse, MAX_NESTING, MAX_EXPRESSION_DEPTH, MAX_SOURCE_LENGTH, MAX_TOKENS, type ParseResult } from "./parse.js";
 export {
   CATALOGUE,
   diagnostic,

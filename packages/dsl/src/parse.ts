@@ -17,6 +17,16 @@ export const MAX_EXPRESSION_DEPTH = 256;
 /** The largest rule file read, in UTF-16 code units (about 100 times the 2024 file). */
 export const MAX_SOURCE_LENGTH = 5_000_000;
 /**
+ * The most tokens a rule file may have (the 2024 file has about 1,100). Parse memory grows with
+ * tokens, not characters: Chevrotain's CST costs up to ~3 KB per token (an argument of a long
+ * `min(a, 1, 1, …)` passes through every precedence level), so 5 M characters of such text
+ * needed more than 4 GB and killed `jsqc check`. At this limit the worst text parses in well
+ * under 1 GB. Refused with M003.
+ */
+export const MAX_TOKENS = 200_000;
+/** A text longer than this is first lexed only this far; past MAX_TOKENS there, the rest is never lexed. */
+const TOKEN_PROBE_LENGTH = 4 * MAX_TOKENS;
+/**
  * A text longer than this is first scanned character by character for nesting too deep (or an
  * operator chain too long); when the scan finds it, only the text up to a little past that point
  * is lexed, so a file of 10⁶ nested brackets answers P005 in milliseconds rather than seconds.
@@ -60,7 +70,12 @@ export function parse(text: string): ParseResult {
       }
     }
   }
+  if (!lexed && text.length > TOKEN_PROBE_LENGTH) {
+    const probe = lex(text, TOKEN_PROBE_LENGTH);
+    if (probe.tokens.length > MAX_TOKENS + 1) return tooManyTokens(probe.tokens.length, true);
+  }
   lexed ??= lex(text, text.length);
+  if (lexed.tokens.length > MAX_TOKENS) return tooManyTokens(lexed.tokens.length, false);
   for (const d of lexed.diagnostics) diagnostics.push(d);
   let tokens = lexed.tokens;
   for (const err of lexed.lexErrors) diagnostics.push(lexError(err, text));
@@ -79,6 +94,11 @@ export function parse(text: string): ParseResult {
   const builder = new AstBuilder(text, diagnostics);
   const ast = builder.ruleFile(cst, text);
   return { ast, comments, diagnostics: finishDiagnostics(dedupe(diagnostics)) };
+}
+
+/** A file over MAX_TOKENS: M003, nothing parsed (`more`: the count is of a part of the text). */
+function tooManyTokens(count: number, more: boolean): ParseResult {
+  return { ast: emptyFile(), comments: [], diagnostics: [diagnostic("M003", { start: ZERO, end: ZERO }, { count: more ? `${count}+` : String(count), limit: MAX_TOKENS })] };
 }
 
 /**

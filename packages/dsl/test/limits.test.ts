@@ -7,7 +7,7 @@
  * must never throw on any of them.
  */
 import { describe, expect, test } from "vitest";
-import { check, parse, MAX_DIAGNOSTICS, MAX_EXPRESSION_DEPTH, MAX_NESTING, MAX_SOURCE_LENGTH } from "../src/index.js";
+import { check, parse, MAX_DIAGNOSTICS, MAX_EXPRESSION_DEPTH, MAX_NESTING, MAX_SOURCE_LENGTH, MAX_TOKENS } from "../src/index.js";
 import { FUZZ_LONG, runs } from "../src/testing/index.js";
 
 function diagnose(text: string) {
@@ -27,6 +27,34 @@ describe("the rule-file size", () => {
     expect(over.diagnostics[0]!.message).toBe(`规则文件过大（${MAX_SOURCE_LENGTH + 1} 字符，上限 ${MAX_SOURCE_LENGTH}）`);
     expect(over.diagnostics[0]!.messageEn).toBe(`rule file too large (${MAX_SOURCE_LENGTH + 1} characters, limit ${MAX_SOURCE_LENGTH})`);
     expect(over.ms).toBeLessThan(1_000);
+  });
+});
+
+describe("the number of tokens (issue 13: jsqc check of 4.99 MB died out of heap)", () => {
+  const minText = (args: number) =>
+    `ruleset "t" { year 2025 total 10 }\ninput a: decimal "a"\nsection 一 "s" weight 10 {\n  item 1 "x" points 10 { formula max(0, min(a${",1".repeat(args)})) }\n}\ngrade A "A" { pass 0 }\n`;
+
+  test(`MAX_TOKENS = ${MAX_TOKENS.toLocaleString("en")}: a file at the limit is parsed, one past it gets M003 alone`, () => {
+    // A shape that parses fast: one set of n members (each ", a" is two tokens).
+    const inSet = (n: number) => `ruleset "t" { year 2025 total 1 }\nenum R { a b }\ninput x: R "x"\nsection 一 "s" weight 1 {\n  item 1 "x" points 1 { award 1 when x in {a${", a".repeat(n)}} }\n}\ngrade A "A" { pass 0 }\n`;
+    const probe = parse(inSet(MAX_TOKENS)).diagnostics[0]!;
+    expect(probe.code).toBe("M003");
+    const fixed = Number(/\((\d+),/.exec(probe.messageEn)![1]) - 2 * MAX_TOKENS;
+    const n = Math.floor((MAX_TOKENS - fixed) / 2);
+    expect(parse(inSet(n)).diagnostics.map((d) => d.code)).not.toContain("M003");
+    const over = parse(inSet(n + 1));
+    expect(over.diagnostics.map((d) => d.code)).toEqual(["M003"]);
+    expect(over.diagnostics[0]!.messageEn).toBe(`rule file has too many tokens (${fixed + 2 * (n + 1)}, limit ${MAX_TOKENS}); not parsed`);
+    expect(over.diagnostics[0]!.message).toContain("记号过多");
+  });
+
+  test("4.99 M characters of min(a, 1, 1, …): M003 from a part of the text, without lexing the rest", () => {
+    const text = minText(Math.floor((MAX_SOURCE_LENGTH - 10_000) / 2));
+    const before = process.memoryUsage().heapUsed;
+    const { codes, diagnostics } = diagnose(text);
+    expect(codes).toEqual(["M003"]);
+    expect(diagnostics[0]!.messageEn).toMatch(/too many tokens \(\d+\+, limit/);
+    console.log(`[limits] ${text.length} characters of min(…): M003, heap ${((process.memoryUsage().heapUsed - before) / 2 ** 20).toFixed(0)} MiB more after`);
   });
 });
 

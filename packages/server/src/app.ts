@@ -11,10 +11,12 @@
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from "fastify";
 import cors from "@fastify/cors";
 import { readFileSync } from "node:fs";
-import { parse, check, decimal as D } from "@jsqc/dsl";
-import { evaluate, validate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
 import { RuleStore, type RuleEntry } from "./store.js";
 import { withApplicationSchemas } from "./openapi.js";
+import { WorkPool, type PoolOptions } from "./pool.js";
+import { registerEvaluation, DEFAULT_MAX_ERRORS, DEFAULT_BATCH_CHUNK } from "./evaluation.js";
+import { clientErrorHandler } from "./client-error.js";
+import { registerJsonBody } from "./json-body.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
 import { registerStatic } from "./static.js";
@@ -55,6 +57,10 @@ export interface ServerOptions {
   readonly accounts?: AccountsConfig;
   /** Who may call the routes `extend` adds ("METHOD /route" → roles, or "public"); others are refused. */
   readonly access?: Readonly<Record<string, Access>>;
+  /** The worker pool's threads, time and memory limits (pool.ts; docs/reliability.md). */
+  readonly pool?: PoolOptions;
+  /** Errors answered per application by evaluate, evaluate-batch and validate (default 20). */
+  readonly maxErrors?: number;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -62,44 +68,6 @@ export const DEFAULT_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 export const DEFAULT_MAX_BATCH = 10_000;
 
 export { apiError };
-
-function summaryJson(entry: { model: RuleEntry["model"] }) {
-  const s = entry.model.summary;
-  const f = (x: number | null) => (x === null ? null : D.format(x));
-  return {
-    total: f(s.total),
-    weightSum: f(s.weightSum),
-    sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: f(x.weight), reachableMin: f(x.reachable.min), reachableMax: f(x.reachable.max) })),
-  };
-}
-
-function outline(entry: RuleEntry) {
-  const ast = entry.parsed.ast;
-  return {
-    title: ast.header?.title.value ?? null,
-    year: ast.header?.year?.value ?? null,
-    document: ast.header?.document?.value ?? null,
-    sections: ast.declarations.flatMap((d) =>
-      d.type === "Section"
-        ? [{ id: d.id.value, title: d.title.value, weight: d.weight?.value ?? null, line: d.span.start.line,
-             items: d.items.map((i) => ({ id: i.id, number: i.number.text, text: i.text.value, points: i.points?.value ?? null, form: i.form.type, line: i.span.start.line })) }]
-        : []),
-    vetoes: ast.declarations.flatMap((d) => (d.type === "VetoGroup" ? d.vetoes.map((v) => ({ id: v.id, text: v.text.value, line: v.span.start.line })) : [])),
-    grades: ast.declarations.flatMap((d) =>
-      d.type === "Grade" ? [{ name: d.name.value, label: d.label?.value ?? null, pass: d.pass?.value ?? null, quota: d.quota?.value ?? null, windowFrom: d.windowFrom?.value ?? null, windowTo: d.windowTo?.value ?? null }] : []),
-    inputs: [...entry.model.symbols.values()].flatMap((s) => (s.kind === "input" ? [{ name: s.name, label: s.decl.label?.value ?? s.name, type: s.type }] : [])),
-  };
-}
-
-const schemaCache = new WeakMap<Ruleset, Record<string, unknown>>();
-function jsonSchema(rs: Ruleset): Record<string, unknown> {
-  let s = schemaCache.get(rs);
-  if (!s) {
-    s = applicationJsonSchema(rs);
-    schemaCache.set(rs, s);
-  }
-  return s;
-}
 
 const openapi = (() => {
   try {
@@ -119,7 +87,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   if (options.accountsFile !== undefined) accounts = await loadAccountsFile(options.accountsFile);
   else if (options.accounts !== undefined) accounts = parseAccounts(options.accounts);
 
-  const store = new RuleStore(options.rulesDir);
+  const pool = new WorkPool(options.pool);
+  const store = new RuleStore(options.rulesDir, pool);
   await store.load();
   if (options.watch !== false) store.watch();
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
@@ -129,6 +98,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    clientErrorHandler,
     return503OnClosing: true,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
@@ -145,7 +115,10 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
       return void r.status(400).send(apiError("bad_request", "请求无法解析", "malformed request"));
     },
   });
-  app.addHook("onClose", async () => store.close());
+  app.addHook("onClose", async () => {
+    store.close();
+    await pool.close();
+  });
   /** Every route as "METHOD /path", for the test that holds docs/openapi.json to the server. */
   const routes: string[] = [];
   app.addHook("onRoute", (r) => {
@@ -165,6 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
       return reply.status(415).send(apiError("unsupported_encoding", "不支持压缩的请求体", "compressed request bodies are not supported"));
     }
   });
+  registerJsonBody(app);
   app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
@@ -191,7 +165,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     }
     if (status === 415) return reply.status(415).send(apiError("unsupported_media_type", "不支持的内容类型，请用 application/json", "unsupported content type; use application/json"));
     if (status === 400) {
-      const reason = err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "empty body" : /prototype|constructor/i.test(err.message) ? "forbidden __proto__ or constructor key" : err.message.replace(/\s+at .*$/s, "").slice(0, 200);
+      const reason = err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "empty body" : err.code === "FST_ERR_CTP_FORBIDDEN_KEY" ? err.message : /prototype|constructor/i.test(err.message) ? "forbidden __proto__ or constructor key" : err.message.replace(/\s+at .*$/s, "").slice(0, 200);
       return reply.status(400).send(apiError("bad_request", `请求无法解析：${reason}`, `malformed request: ${reason}`));
     }
     if (status < 500) return reply.status(status).send(apiError("request_error", "请求有误", err.message.slice(0, 200)));
@@ -214,22 +188,14 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     }
     return entry;
   };
-  const rulesetOr409 = (entry: RuleEntry, reply: import("fastify").FastifyReply): Ruleset | null => {
-    if (!entry.ruleset) {
-      reply.status(409).send(apiError("rules_have_errors", `${entry.year} 年度规则文件有错误，无法评分`, `the ${entry.year} rule file has errors`, { diagnostics: entry.diagnostics.filter((d) => d.severity === "error").map(diagnosticJson) }));
-      return null;
-    }
-    return entry.ruleset;
-  };
-
   app.get("/api/health", async () => ({ status: "ok", years: store.years() }));
 
   app.get("/api/openapi.json", async (_req, reply) => {
     if (!openapi) return reply.status(404).send(apiError("not_found", "没有 OpenAPI 文档", "no OpenAPI document"));
     // With the exact application schema of every year loaded now (openapi.ts).
     const years = store.years().flatMap((year) => {
-      const ruleset = store.get(year)?.ruleset;
-      return ruleset ? [{ year, ruleset }] : [];
+      const schema = store.get(year)?.good?.schema;
+      return schema ? [{ year, schema }] : [];
     });
     return withApplicationSchemas(openapi as Parameters<typeof withApplicationSchemas>[0], years);
   });
@@ -243,9 +209,9 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     rules: store.years().map((year) => {
       const e = store.get(year)!;
       return {
-        year, title: e.parsed.ast.header?.title.value ?? null, document: e.parsed.ast.header?.document?.value ?? null,
+        year, title: e.outline.title, document: e.outline.document,
         etag: e.etag, errors: e.diagnostics.filter((d) => d.severity === "error").length,
-        warnings: e.diagnostics.filter((d) => d.severity !== "error").length, evaluable: e.ruleset !== null, stale: e.stale, loadedAt: e.loadedAt,
+        warnings: e.diagnostics.filter((d) => d.severity !== "error").length, evaluable: e.good !== null, stale: e.stale, loadedAt: e.loadedAt,
       };
     }),
   }));
@@ -255,67 +221,22 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     if (!entry) return reply;
     reply.header("etag", entry.etag);
     return {
-      year: entry.year, source: entry.source, etag: entry.etag, outline: outline(entry), summary: summaryJson(entry),
+      year: entry.year, source: entry.source, etag: entry.etag, outline: entry.outline, summary: entry.summary,
       diagnostics: entry.diagnostics.map(diagnosticJson), stale: entry.stale,
-      schema: entry.ruleset ? jsonSchema(entry.ruleset) : null,
+      schema: entry.good?.schema ?? null,
     };
   });
 
   app.get<{ Params: { year: string } }>("/api/rules/:year/schema", async (req, reply) => {
     const entry = entryOr404(req.params.year, reply);
     if (!entry) return reply;
-    const rs = rulesetOr409(entry, reply);
-    if (!rs) return reply;
-    return jsonSchema(rs);
+    if (!entry.good) return reply.status(409).send(apiError("rules_have_errors", `${entry.year} 年度规则文件有错误，无法评分`, `the ${entry.year} rule file has errors`, { diagnostics: entry.diagnostics.filter((d) => d.severity === "error").map(diagnosticJson) }));
+    return entry.good.schema;
   });
 
-  app.post<{ Params: { year: string }; Querystring: { trace?: string } }>("/api/rules/:year/evaluate", async (req, reply) => {
-    const entry = entryOr404(req.params.year, reply);
-    if (!entry) return reply;
-    const rs = rulesetOr409(entry, reply);
-    if (!rs) return reply;
-    const result = evaluate(rs, req.body, { trace: req.query.trace !== "false" });
-    if (!result.ok) return reply.status(422).send(apiError("invalid_application", "申请数据有误", "invalid application", { errors: result.errors }));
-    return result.result;
-  });
-
-  app.post<{ Params: { year: string }; Querystring: { trace?: string } }>(
-    "/api/rules/:year/evaluate-batch",
-    { bodyLimit: options.batchBodyLimit ?? DEFAULT_BATCH_BODY_LIMIT },
-    async (req, reply) => {
-      const entry = entryOr404(req.params.year, reply);
-      if (!entry) return reply;
-      const rs = rulesetOr409(entry, reply);
-      if (!rs) return reply;
-      const body = req.body as { applications?: unknown } | null;
-      const apps = body && typeof body === "object" && !Array.isArray(body) ? body.applications : Array.isArray(body) ? body : undefined;
-      if (!Array.isArray(apps)) return reply.status(422).send(apiError("invalid_batch", "请求体应为 { applications: [...] }", "the body must be { applications: [...] }"));
-      if (apps.length > maxBatch) return reply.status(413).send(apiError("batch_too_large", `一批最多 ${maxBatch} 份申请`, `at most ${maxBatch} applications per batch`, { limit: maxBatch }));
-      const trace = req.query.trace !== "false";
-      const results = apps.map((a, index) => {
-        const r = evaluate(rs, a, { trace });
-        return r.ok ? { index, ok: true, result: r.result } : { index, ok: false, errors: r.errors };
-      });
-      return { year: entry.year, count: results.length, failed: results.filter((r) => !r.ok).length, results };
-    },
-  );
-
-  app.post<{ Params: { year: string } }>("/api/rules/:year/validate", async (req, reply) => {
-    const entry = entryOr404(req.params.year, reply);
-    if (!entry) return reply;
-    const rs = rulesetOr409(entry, reply);
-    if (!rs) return reply;
-    const errors = validate(rs, req.body);
-    return { ok: errors === null, errors: errors ?? [] };
-  });
-
-  app.post("/api/check", async (req, reply) => {
-    const body = req.body;
-    const source = typeof body === "string" ? body : body && typeof body === "object" && typeof (body as { source?: unknown }).source === "string" ? (body as { source: string }).source : null;
-    if (source === null) return reply.status(422).send(apiError("invalid_check", "请求体应为规则文本（text/plain）或 { source }", "the body must be rule text (text/plain) or { source }"));
-    const parsed = parse(source);
-    const checked = check(parsed);
-    return { diagnostics: checked.diagnostics.map(diagnosticJson), summary: summaryJson(checked) };
+  registerEvaluation(app, store, pool, {
+    batchBodyLimit: options.batchBodyLimit ?? DEFAULT_BATCH_BODY_LIMIT, maxBatch,
+    maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS, chunk: DEFAULT_BATCH_CHUNK, inlineBatch: 16,
   });
 
   await registerFiles(app, store, {

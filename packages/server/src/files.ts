@@ -22,7 +22,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { open, readdir, rename, rm, lstat, mkdir, copyFile, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { parse, check, type Diagnostic } from "@jsqc/dsl";
 import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
@@ -326,12 +326,12 @@ export async function registerFiles(
 
   // Diagnostics by ETag, so listing the folder does not check every file every time.
   const checked = new Map<string, readonly Diagnostic[]>();
-  function diagnose(file: StoreName, source: string, etag: string): readonly Diagnostic[] {
+  async function diagnose(file: StoreName, source: string, etag: string): Promise<readonly Diagnostic[]> {
     const entry = file.kind === "published" ? store.get(file.year) : undefined;
     if (entry && entry.etag === etag) return entry.diagnostics;
     let ds = checked.get(etag);
     if (!ds) {
-      ds = check(parse(source)).diagnostics;
+      ds = (await store.analyse(source, file.name)).diagnostics;
       checked.set(etag, ds);
       if (checked.size > 64) checked.delete(checked.keys().next().value!);
     }
@@ -445,7 +445,7 @@ export async function registerFiles(
       const [info, source] = await Promise.all([lstat(path).catch(() => null), readText(path).catch(() => null)]);
       if (!info?.isFile() || source === null) continue;
       const etag = etagOf(source);
-      const ds = diagnose(file, source, etag);
+      const ds = await diagnose(file, source, etag);
       const errors = errorCount(ds);
       files.push({ name: file.name, year: file.year, kind: file.kind, etag, size: info.size, modified: info.mtime.toISOString(), errors, warnings: ds.length - errors });
     }
@@ -465,7 +465,7 @@ export async function registerFiles(
     if (source === null) return reply.status(404).send(unknownFile(file.name));
     const etag = etagOf(source);
     reply.header("etag", etag);
-    return { name: file.name, year: file.year, kind: file.kind, source, etag, diagnostics: diagnose(file, source, etag).map(diagnosticJson) };
+    return { name: file.name, year: file.year, kind: file.kind, source, etag, diagnostics: (await diagnose(file, source, etag)).map(diagnosticJson) };
   });
 
   app.put<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
@@ -478,7 +478,7 @@ export async function registerFiles(
     const who = identity(req);
     if (auditRefusal(reply)) return reply;
     // Checked before the lock is taken: it does not depend on the disk.
-    const diagnostics = file.kind === "published" ? check(parse(source)).diagnostics : null;
+    const diagnostics = file.kind === "published" ? (await store.analyse(source, file.name)).diagnostics : null;
 
     return answer(reply, await locked(file.name, refusing(async () => {
       const path = join(dir, file.name);
@@ -516,10 +516,10 @@ export async function registerFiles(
         undo: () => (current === null ? rm(path, { force: true }) : writeAtomically(path, current, io)),
       });
       if (failed) {
-        if (failed.stood && file.kind === "published") store.put(file.year, source);
+        if (failed.stood && file.kind === "published") await store.put(file.year, source);
         return failed.stood ? { ...failed.outcome, etag } : failed.outcome;
       }
-      if (file.kind === "published") store.put(file.year, source);
+      if (file.kind === "published") await store.put(file.year, source);
       return out(200, { name: file.name, etag }, etag);
     })));
   });
@@ -583,7 +583,7 @@ export async function registerFiles(
     if (source === null) return reply.status(404).send(unknownFile(from.name));
     const made = newYearSource(source, to.year, document);
     if (!made.ok) return invalid(`${from.name} 没有 ruleset 头部或其中没有 year`, `${from.name} has no ruleset header or no year in it`);
-    const diagnostics = check(parse(made.text)).diagnostics;
+    const diagnostics = (await store.analyse(made.text, to.name)).diagnostics;
     if (errorCount(diagnostics) > 0) {
       return reply.status(422).send(apiError("has_errors", `由 ${from.name} 生成的 ${to.name} 有错误，未创建`, `${to.name} made from ${from.name} has errors; not created`, { diagnostics: diagnostics.map(diagnosticJson) }));
     }
@@ -608,7 +608,7 @@ export async function registerFiles(
       });
       if (failed) {
         await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
-        if (failed.stood) store.put(to.year, made.text);
+        if (failed.stood) await store.put(to.year, made.text);
         return failed.outcome;
       }
       let tests: string | null = null;
@@ -621,7 +621,7 @@ export async function registerFiles(
           await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
         }
       }
-      store.put(to.year, made.text);
+      await store.put(to.year, made.text);
       const etag = etagOf(made.text);
       return out(201, { name: to.name, etag, tests }, etag);
     }));

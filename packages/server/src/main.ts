@@ -53,9 +53,39 @@ function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+const USAGE = `用法 usage: jsqc-server [--rules DIR] [--port 8787] [--host 127.0.0.1] [--cors ORIGIN,…] [--editor DIR]
+                   [--examples DIR] [--accounts FILE] [--allow-open]
+       jsqc-server hash-token     从标准输入读令牌，打印其哈希 / reads a token on stdin, prints its hash
+环境变量 environment: JSQC_RULES_DIR, JSQC_PORT, JSQC_HOST, JSQC_CORS_ORIGINS, JSQC_EDITOR_DIR, JSQC_EXAMPLES_DIR,
+       JSQC_ACCOUNTS_FILE, JSQC_ACCOUNTS, JSQC_EVAL_TIMEOUT_MS (每次评分的时限 / hard limit per evaluation, default 5000)
+说明 docs: docs/server.md, docs/reliability.md
+`;
+
 async function serve(): Promise<void> {
-  const { values } = parseArgs({
+  let parsedArgs: ReturnType<typeof parseServeArgs>;
+  try {
+    parsedArgs = parseServeArgs();
+  } catch (err) {
+    // An unknown or malformed option: say which, and how to ask for help, without a stack trace.
+    return fail(`参数有误：${(err as Error).message}（--help 查看用法）`, `bad arguments: ${(err as Error).message} (see --help)`);
+  }
+  const { values } = parsedArgs;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const evalTimeout = process.env["JSQC_EVAL_TIMEOUT_MS"];
+  const evaluationTimeoutMs = evalTimeout === undefined ? undefined : Number(evalTimeout);
+  if (evaluationTimeoutMs !== undefined && !(Number.isInteger(evaluationTimeoutMs) && evaluationTimeoutMs > 0)) {
+    fail(`JSQC_EVAL_TIMEOUT_MS 应为正整数（毫秒）：${evalTimeout}`, `JSQC_EVAL_TIMEOUT_MS must be a positive whole number of ms: ${evalTimeout}`);
+  }
+  await serveWith(values, evaluationTimeoutMs);
+}
+
+function parseServeArgs() {
+  return parseArgs({
     options: {
+      help: { type: "boolean", short: "h" },
       rules: { type: "string" },
       port: { type: "string" },
       host: { type: "string" },
@@ -67,6 +97,9 @@ async function serve(): Promise<void> {
       "acknowledge-audit-break": { type: "boolean" },
     },
   });
+}
+
+async function serveWith(values: ReturnType<typeof parseServeArgs>["values"], evaluationTimeoutMs: number | undefined): Promise<void> {
   const rulesDir = resolve(values.rules ?? process.env["JSQC_RULES_DIR"] ?? "rules");
   const port = Number(values.port ?? process.env["JSQC_PORT"] ?? 8787);
   // Loopback only unless told otherwise: serving a team is a deliberate choice.
@@ -116,6 +149,7 @@ async function serve(): Promise<void> {
       ...(editorDir ? { editorDir } : {}),
       ...(accountsFile ? { accountsFile } : {}),
       ...(accounts ? { accounts } : {}),
+      ...(evaluationTimeoutMs !== undefined ? { pool: { evaluationTimeoutMs } } : {}),
     });
   } catch (err) {
     if (err instanceof AccountsError) fail(`账户配置有误`, err.message);
@@ -149,4 +183,5 @@ function printAudit(s: AuditStatus): void {
 }
 
 if (process.argv[2] === "hash-token") await hashTokenCommand();
+else if (process.argv[2] === "help") process.stdout.write(USAGE);
 else await serve();

@@ -9,19 +9,22 @@
  * The server serves this live (the years it has loaded); `npm run openapi` writes it for `rules/`
  * into docs/openapi.json, and a test holds the committed file to what it writes.
  */
-import { applicationJsonSchema, type JsonSchema, type Ruleset } from "@jsqc/engine";
+import type { JsonSchema } from "@jsqc/engine";
 
 type Doc = { components?: { schemas?: Record<string, unknown> }; [key: string]: unknown };
 
 const GENERATED = /^Application\d{4}$/;
 
-/** `base` with the application schemas of `years` (sorted by year) put in its components. */
-export function withApplicationSchemas(base: Doc, years: readonly { year: string; ruleset: Ruleset }[]): Doc {
+/**
+ * `base` with the application schemas of `years` (sorted by year) put in its components; each
+ * `schema` is the engine's `applicationJsonSchema` of the year's ruleset.
+ */
+export function withApplicationSchemas(base: Doc, years: readonly { year: string; schema: JsonSchema }[]): Doc {
   const schemas: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(base.components?.schemas ?? {})) if (!GENERATED.test(name)) schemas[name] = schema;
   const sorted = [...years].sort((a, b) => a.year.localeCompare(b.year));
-  for (const { year, ruleset } of sorted) {
-    const { $schema: _dialect, ...schema } = applicationJsonSchema(ruleset) as JsonSchema;
+  for (const { year, schema: withDialect } of sorted) {
+    const { $schema: _dialect, ...schema } = withDialect;
     schemas[`Application${year}`] = { ...schema, description: `${year} 年度规则文件的申请（与 GET /api/rules/${year}/schema 相同）/ an application to the ${year} rule file` };
   }
   const generic = base.components?.schemas?.["Application"] as JsonSchema | undefined;

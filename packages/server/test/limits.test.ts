@@ -32,7 +32,7 @@ beforeAll(async () => {
   base = await serve({ rulesDir: dir, watch: false });
   wide = await serve({ rulesDir: dir, watch: false, bodyLimit: 8 * 1024 * 1024, maxBatch: 50 });
   example = JSON.parse(await readFile(join(repo, "examples/01-kunshan-ruitai-jingmi-muju.json"), "utf8"));
-});
+}, 60_000); // starting the worker pool loads the parser: seconds on a busy machine
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
