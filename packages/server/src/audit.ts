@@ -195,8 +195,9 @@ export class AuditTrail {
     let text: string;
     let lastWritten: string | null = null;
     try {
-      await ensureFolder(this.dir, AUDIT_DIR);
-      text = (await readNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`)) ?? "";
+      // Nothing is made at start: a folder without a log gets one with its first change.
+      const folder = await existingFolder(this.dir, AUDIT_DIR);
+      text = folder ? ((await readNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`)) ?? "") : "";
       const head = await readNoFollow(join(this.dir, AUDIT_DIR, HEAD_FILE), `${AUDIT_DIR}/${HEAD_FILE}`).catch(() => null);
       if (head) {
         try {
@@ -204,7 +205,7 @@ export class AuditTrail {
           if (typeof h === "string") lastWritten = h;
         } catch { /* a damaged head file says nothing */ }
       }
-      this.handle = await openAppendNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`);
+      if (text !== "") await this.openHandle();
     } catch (err) {
       if (!(err instanceof UnsafePathError)) throw err;
       this.state = { breaks: [], unsafe: unsafeReason(err), acknowledged: [], reconciled: empty, lines: 0 };
@@ -221,7 +222,7 @@ export class AuditTrail {
       }
       // A torn last line is ended first, so the acknowledgement is a line of its own.
       if (text !== "" && !text.endsWith("\n")) {
-        await this.handle.write("\n");
+        await this.handle!.write("\n");
         text += "\n";
         this.size += 1;
       }
@@ -292,6 +293,19 @@ export class AuditTrail {
     return this.appendLine({ kind: "abandoned", at: new Date().toISOString(), intent: intent.hash, target: intent.entry.file, reason });
   }
 
+  private opening: Promise<FileHandle> | null = null;
+  /** Opens the log for appending (its folder made if missing), once; never through a link. */
+  private openHandle(): Promise<FileHandle> {
+    this.opening ??= (async () => {
+      await ensureFolder(this.dir, AUDIT_DIR);
+      this.handle = await openAppendNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`);
+      this.size = (await this.handle.stat()).size;
+      return this.handle;
+    })();
+    this.opening.catch(() => { this.opening = null; });
+    return this.opening;
+  }
+
   /**
    * Appends one chained line. The line's text is made and written in one synchronous step, so
    * lines never interleave and each `prev` is the line before it; a failed or short write is cut
@@ -312,7 +326,8 @@ export class AuditTrail {
       return run;
     }
     const handle = this.handle;
-    if (!handle) return Promise.reject(new Error("the audit log is not open"));
+    // The first line of a new log: the folder and the file are made first (an intent: awaited anyway).
+    if (!handle) return this.openHandle().then(() => this.appendLine(fields));
     const { text, hash } = sealLine(fields, this.head);
     const bytes = Buffer.from(`${text}\n`, "utf8");
     try {
