@@ -91,6 +91,8 @@ export interface AuditStatus {
   readonly acknowledged: readonly ChainBreak[];
   /** Intents found without an outcome: committed (the file was on disk) or abandoned. */
   readonly reconciled: { readonly committed: number; readonly abandoned: number };
+  /** A torn last line (a write cut short by a kill) cut off at start: its length and SHA-256. */
+  readonly repaired?: { readonly bytes: number; readonly sha256: string };
   readonly lines: number;
 }
 
@@ -211,9 +213,28 @@ export class AuditTrail {
       this.state = { breaks: [], unsafe: unsafeReason(err), acknowledged: [], reconciled: empty, lines: 0 };
       return this.state;
     }
-    const verified = verifyChain(text, lastWritten);
+    let verified = verifyChain(text, lastWritten);
     this.size = Buffer.byteLength(text);
     this.head = verified.head;
+    // A last line without its newline, the only break: a write cut short when the process was
+    // killed (Linux may end a large write early on SIGKILL), not an edit. It is cut off and the
+    // cut recorded (its length and SHA-256) in a "repair" line; the change it belonged to is then
+    // an intent without outcome (reconciled below) or never began.
+    let repaired: { bytes: number; sha256: string } | null = null;
+    if (verified.breaks.length === 1 && verified.breaks[0]!.reason === "torn") {
+      const keep = text.lastIndexOf("\n") + 1;
+      const torn = text.slice(keep);
+      repaired = { bytes: Buffer.byteLength(torn), sha256: sha256(torn) };
+      const handle = await this.openHandle();
+      await handle.truncate(Buffer.byteLength(text.slice(0, keep)));
+      text = text.slice(0, keep);
+      this.size = Buffer.byteLength(text);
+      verified = verifyChain(text, lastWritten);
+      this.head = verified.head;
+      if (verified.breaks.length === 0) {
+        await this.appendLine({ kind: "repair", at: new Date().toISOString(), torn: { line: verified.count + 1, ...repaired } });
+      }
+    }
     let acknowledged: readonly ChainBreak[] = [];
     if (verified.breaks.length > 0) {
       if (!options.acknowledge) {
@@ -254,7 +275,7 @@ export class AuditTrail {
         reconciled.abandoned++;
       }
     }
-    this.state = { breaks: [], unsafe: null, acknowledged, reconciled, lines: verified.count };
+    this.state = { breaks: [], unsafe: null, acknowledged, reconciled, lines: verified.count, ...(repaired ? { repaired } : {}) };
     return this.state;
   }
 

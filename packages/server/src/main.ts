@@ -150,6 +150,7 @@ function printAudit(s: AuditStatus): void {
     process.stderr.write("jsqc-server: 文件修改已停用，核查后以 --acknowledge-audit-break 启动一次以确认 / changes are refused until an operator checks the log and starts once with --acknowledge-audit-break\n");
   }
   if (s.acknowledged.length > 0) process.stdout.write(`审计日志 audit log: ${s.acknowledged.length} 处断裂已确认 break(s) acknowledged\n`);
+  if (s.repaired) process.stdout.write(`审计日志 audit log: 末行不完整（写入中断），已截去 ${s.repaired.bytes} 字节并记录 / a torn last line (${s.repaired.bytes} bytes) was cut off and recorded\n`);
   const { committed, abandoned } = s.reconciled;
   if (committed + abandoned > 0) process.stdout.write(`审计日志 audit log: 补记 ${committed} 次已完成的保存，${abandoned} 次未完成 / reconciled ${committed} completed and ${abandoned} abandoned change(s)\n`);
 }
