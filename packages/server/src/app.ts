@@ -21,6 +21,7 @@ import { apiError, diagnosticJson } from "./json.js";
 import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
 import { registerStatic } from "./static.js";
 import { drainBody } from "./drain.js";
+import { registerGuards } from "./guard.js";
 import { registerAuth, loadAccountsFile, parseAccounts, AccountsError, type Access, type Account, type AccountsConfig, type Auth } from "./auth.js";
 
 export interface ServerOptions {
@@ -61,6 +62,8 @@ export interface ServerOptions {
   readonly pool?: PoolOptions;
   /** Errors answered per application by evaluate, evaluate-batch and validate (default 20). */
   readonly maxErrors?: number;
+  /** Host names accepted besides loopback (guard.ts; without accounts others get 421). */
+  readonly allowHosts?: readonly string[];
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -129,6 +132,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   if (origins.length > 0) {
     await app.register(cors, { origin: origins.includes("*") ? true : [...origins], methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"] });
   }
+  // Security headers and the Host allow-list (guard.ts), then who may do what.
+  registerGuards(app, { accounts: accounts !== null, ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}) });
   // Before every other hook: a request that may not be made is refused before its body is read.
   const auth = registerAuth(app, { accounts, ...(options.access ? { access: options.access } : {}) });
   // Compressed bodies are refused before they are read: no decompression, so no compression bomb.

@@ -91,6 +91,8 @@ export interface AuditStatus {
   readonly acknowledged: readonly ChainBreak[];
   /** Intents found without an outcome: committed (the file was on disk) or abandoned. */
   readonly reconciled: { readonly committed: number; readonly abandoned: number };
+  /** A torn last line (a write cut short by a kill) cut off at start: its length and SHA-256. */
+  readonly repaired?: { readonly bytes: number; readonly sha256: string };
   readonly lines: number;
 }
 
@@ -195,8 +197,9 @@ export class AuditTrail {
     let text: string;
     let lastWritten: string | null = null;
     try {
-      await ensureFolder(this.dir, AUDIT_DIR);
-      text = (await readNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`)) ?? "";
+      // Nothing is made at start: a folder without a log gets one with its first change.
+      const folder = await existingFolder(this.dir, AUDIT_DIR);
+      text = folder ? ((await readNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`)) ?? "") : "";
       const head = await readNoFollow(join(this.dir, AUDIT_DIR, HEAD_FILE), `${AUDIT_DIR}/${HEAD_FILE}`).catch(() => null);
       if (head) {
         try {
@@ -204,15 +207,34 @@ export class AuditTrail {
           if (typeof h === "string") lastWritten = h;
         } catch { /* a damaged head file says nothing */ }
       }
-      this.handle = await openAppendNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`);
+      if (text !== "") await this.openHandle();
     } catch (err) {
       if (!(err instanceof UnsafePathError)) throw err;
       this.state = { breaks: [], unsafe: unsafeReason(err), acknowledged: [], reconciled: empty, lines: 0 };
       return this.state;
     }
-    const verified = verifyChain(text, lastWritten);
+    let verified = verifyChain(text, lastWritten);
     this.size = Buffer.byteLength(text);
     this.head = verified.head;
+    // A last line without its newline, the only break: a write cut short when the process was
+    // killed (Linux may end a large write early on SIGKILL), not an edit. It is cut off and the
+    // cut recorded (its length and SHA-256) in a "repair" line; the change it belonged to is then
+    // an intent without outcome (reconciled below) or never began.
+    let repaired: { bytes: number; sha256: string } | null = null;
+    if (verified.breaks.length === 1 && verified.breaks[0]!.reason === "torn") {
+      const keep = text.lastIndexOf("\n") + 1;
+      const torn = text.slice(keep);
+      repaired = { bytes: Buffer.byteLength(torn), sha256: sha256(torn) };
+      const handle = await this.openHandle();
+      await handle.truncate(Buffer.byteLength(text.slice(0, keep)));
+      text = text.slice(0, keep);
+      this.size = Buffer.byteLength(text);
+      verified = verifyChain(text, lastWritten);
+      this.head = verified.head;
+      if (verified.breaks.length === 0) {
+        await this.appendLine({ kind: "repair", at: new Date().toISOString(), torn: { line: verified.count + 1, ...repaired } });
+      }
+    }
     let acknowledged: readonly ChainBreak[] = [];
     if (verified.breaks.length > 0) {
       if (!options.acknowledge) {
@@ -221,7 +243,7 @@ export class AuditTrail {
       }
       // A torn last line is ended first, so the acknowledgement is a line of its own.
       if (text !== "" && !text.endsWith("\n")) {
-        await this.handle.write("\n");
+        await this.handle!.write("\n");
         text += "\n";
         this.size += 1;
       }
@@ -253,7 +275,7 @@ export class AuditTrail {
         reconciled.abandoned++;
       }
     }
-    this.state = { breaks: [], unsafe: null, acknowledged, reconciled, lines: verified.count };
+    this.state = { breaks: [], unsafe: null, acknowledged, reconciled, lines: verified.count, ...(repaired ? { repaired } : {}) };
     return this.state;
   }
 
@@ -292,6 +314,19 @@ export class AuditTrail {
     return this.appendLine({ kind: "abandoned", at: new Date().toISOString(), intent: intent.hash, target: intent.entry.file, reason });
   }
 
+  private opening: Promise<FileHandle> | null = null;
+  /** Opens the log for appending (its folder made if missing), once; never through a link. */
+  private openHandle(): Promise<FileHandle> {
+    this.opening ??= (async () => {
+      await ensureFolder(this.dir, AUDIT_DIR);
+      this.handle = await openAppendNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`);
+      this.size = (await this.handle.stat()).size;
+      return this.handle;
+    })();
+    this.opening.catch(() => { this.opening = null; });
+    return this.opening;
+  }
+
   /**
    * Appends one chained line. The line's text is made and written in one synchronous step, so
    * lines never interleave and each `prev` is the line before it; a failed or short write is cut
@@ -312,7 +347,8 @@ export class AuditTrail {
       return run;
     }
     const handle = this.handle;
-    if (!handle) return Promise.reject(new Error("the audit log is not open"));
+    // The first line of a new log: the folder and the file are made first (an intent: awaited anyway).
+    if (!handle) return this.openHandle().then(() => this.appendLine(fields));
     const { text, hash } = sealLine(fields, this.head);
     const bytes = Buffer.from(`${text}\n`, "utf8");
     try {

@@ -19,8 +19,17 @@
  * `scrypt$<salt base64>$<hash base64>` (scrypt N=16384, r=8, p=1, 32 bytes; `jsqc-server
  * hash-token` makes one). A presented token is hashed with every account's salt and compared in
  * constant time (`timingSafeEqual`); the outcome is remembered by the token's SHA-256, so scrypt
- * runs once per token, not per request, and at most two verifications run at a time (a flood of
- * made-up tokens waits its turn, 503 past a queue of 64, instead of filling the thread pool).
+ * runs once per token, not per request, and at most two verifications run at a time.
+ *
+ * Failed sign-ins are limited per client (its address), not globally, so one client flooding
+ * made-up tokens cannot lock out another: each client has a bucket of 10 failures, refilled one
+ * every 6 s, and at most 2 verifications waiting or running; only a new token counts (one
+ * verified before, right or wrong, is answered from memory); past either it gets 429
+ * `too_many_failures` with Retry-After, before any scrypt runs. A token already verified (a real
+ * user's) is never limited. Hand-written rather than @fastify/rate-limit: that plugin counts
+ * requests, and here only failures may count (a busy service account must never be limited), the
+ * decision has to be taken inside this hook before the costly verification, and the per-client
+ * cap on verifications in flight is what keeps the shared queue fair — about 40 lines.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
@@ -195,6 +204,26 @@ const VERIFY_CONCURRENCY = 2;
 const VERIFY_QUEUE = 64;
 /** Most unknown tokens remembered. */
 const MAX_REMEMBERED = 1000;
+/** Failed sign-ins a client may make at once (its bucket), and how often one comes back. */
+export const FAILURE_BURST = 10;
+export const FAILURE_REFILL_MS = 6_000;
+/** Verifications one client may have waiting or running. */
+export const CLIENT_PENDING = 2;
+/** Most clients tracked (the idle ones, with full buckets, are forgotten first). */
+const MAX_CLIENTS = 10_000;
+
+/** A sign-in refused because its client failed too often: retry after `retryAfter` seconds. */
+export interface Limited {
+  readonly limited: true;
+  readonly retryAfter: number;
+}
+
+interface Client {
+  /** Failures left (fractional while refilling). */
+  tokens: number;
+  updated: number;
+  pending: number;
+}
 
 /** Finds the account of a token. */
 export class Authenticator {
@@ -204,23 +233,61 @@ export class Authenticator {
   private readonly pending = new Map<string, Promise<Account | null>>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly clients = new Map<string, Client>();
 
-  constructor(accounts: readonly Account[]) {
+  constructor(accounts: readonly Account[], private readonly now: () => number = Date.now) {
     this.accounts = accounts.map((account) => ({ account, ...decodeHash(account.tokenHash)! }));
   }
 
-  /** The token's account; null when there is none; "busy" when too many wait to be verified. */
-  async authenticate(token: string): Promise<Account | null | "busy"> {
+  /** The client's bucket, refilled for the time since it was last seen. */
+  private client(id: string): Client {
+    const t = this.now();
+    let c = this.clients.get(id);
+    if (!c) {
+      if (this.clients.size >= MAX_CLIENTS) {
+        for (const [k, v] of this.clients) if (v.pending === 0 && v.tokens >= FAILURE_BURST) this.clients.delete(k);
+        if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
+      }
+      c = { tokens: FAILURE_BURST, updated: t, pending: 0 };
+      this.clients.set(id, c);
+    }
+    c.tokens = Math.min(FAILURE_BURST, c.tokens + (t - c.updated) / FAILURE_REFILL_MS);
+    c.updated = t;
+    return c;
+  }
+
+  private limited(c: Client): Limited {
+    return { limited: true, retryAfter: Math.max(1, Math.ceil(((1 - Math.min(1, c.tokens)) * FAILURE_REFILL_MS) / 1000)) };
+  }
+
+  /**
+   * The token's account; null when there is none; `Limited` when `client` (its address) has failed
+   * too often or has too many verifications in flight; "busy" when the shared queue is full.
+   */
+  async authenticate(token: string, clientId = ""): Promise<Account | null | "busy" | Limited> {
     if (token.length > MAX_TOKEN_LENGTH || !TOKEN.test(token)) return null;
     const key = createHash("sha256").update(token, "utf8").digest("base64");
-    if (this.known.has(key)) return this.known.get(key)!;
+    // Known outcomes cost nothing and guess nothing: a real user's token is never limited, and a
+    // wrong token sent again (a stale one in a script) keeps getting its 401.
+    const seen = this.known.get(key);
+    if (seen !== undefined) return seen;
+    // Only a new guess costs a verification, so only new guesses are counted and limited.
+    const c = this.client(clientId);
+    if (c.tokens < 1 || c.pending >= CLIENT_PENDING) return this.limited(c);
     let run = this.pending.get(key);
     if (!run) {
       if (this.waiting.length >= VERIFY_QUEUE) return "busy";
       run = this.verify(token).finally(() => this.pending.delete(key));
       this.pending.set(key, run);
     }
-    const account = await run;
+    c.pending++;
+    let account: Account | null;
+    try {
+      account = await run;
+    } finally {
+      c.pending--;
+    }
+    if (account === null) c.tokens = Math.max(0, c.tokens - 1);
     if (account === null && this.known.size >= MAX_REMEMBERED) {
       // Forget the oldest unknown token (the accounts' own tokens are few and stay).
       for (const [k, v] of this.known) if (v === null) { this.known.delete(k); break; }
@@ -318,7 +385,16 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): Auth {
     if (header === undefined || header === "") return unauthorized(reply, false);
     const token = bearerToken(header);
     if (token === null) return unauthorized(reply, true);
-    const account = await authenticator.authenticate(token);
+    const account = await authenticator.authenticate(token, req.ip);
+    if (account !== null && typeof account === "object" && "limited" in account) {
+      reply.header("retry-after", String(account.retryAfter));
+      return reply.status(429).send(apiError(
+        "too_many_failures",
+        `此客户端令牌验证失败次数过多，请 ${account.retryAfter} 秒后再试`,
+        `too many failed sign-ins from this client; retry in ${account.retryAfter} s`,
+        { retryAfter: account.retryAfter },
+      ));
+    }
     if (account === "busy") {
       reply.header("retry-after", "1");
       return reply.status(503).send(apiError("busy", "验证请求过多，请稍后再试", "too many token verifications; retry shortly"));

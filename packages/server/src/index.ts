@@ -8,7 +8,7 @@ export {
 export { CONTENT_TYPES } from "./static.js";
 export {
   ROUTE_ACCESS, ROLES, ROLE_NAMES, LOCAL, SCRYPT_PARAMS, hashToken, verifyToken, parseAccounts, loadAccountsFile, tokenProblem, bearerToken,
-  AccountsError, Authenticator,
+  AccountsError, Authenticator, FAILURE_BURST, FAILURE_REFILL_MS, CLIENT_PENDING,
   type Role, type Access, type Account, type AccountsConfig, type Identity, type Auth,
 } from "./auth.js";
 export { AuditTrail, versionId, historyVersion, HISTORY_VERSION, AUDIT_DIR, AUDIT_FILE, HISTORY_DIR, HEAD_FILE, MAX_DIFF_LINES, type AuditEntry, type HistoryItem, type AuditAction, type AuditStatus, type Intent } from "./audit.js";

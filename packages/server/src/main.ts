@@ -2,10 +2,10 @@
 /**
  * jsqc-server: serves the HTTP API on the rule files of a folder, and the built editor.
  *   jsqc-server [--rules DIR] [--port 8787] [--host 127.0.0.1] [--cors ORIGIN,…] [--editor DIR] [--examples DIR]
- *               [--accounts FILE] [--allow-open] [--acknowledge-audit-break]
+ *               [--accounts FILE] [--allow-open] [--allow-host NAME,…] [--acknowledge-audit-break]
  *   jsqc-server hash-token     reads a token on stdin, prints its hash for the accounts file
  * Environment: JSQC_RULES_DIR, JSQC_PORT, JSQC_HOST, JSQC_CORS_ORIGINS, JSQC_EDITOR_DIR, JSQC_EXAMPLES_DIR,
- * JSQC_ACCOUNTS_FILE (like --accounts), JSQC_ACCOUNTS (the accounts JSON itself).
+ * JSQC_ACCOUNTS_FILE (like --accounts), JSQC_ACCOUNTS (the accounts JSON itself), JSQC_ALLOW_HOSTS.
  * The editor defaults to packages/editor/dist of this repository when it has been built.
  *
  * Without accounts the server is for one person: it refuses a host other than loopback unless
@@ -95,6 +95,7 @@ function parseServeArgs() {
       accounts: { type: "string" },
       "allow-open": { type: "boolean" },
       "acknowledge-audit-break": { type: "boolean" },
+      "allow-host": { type: "string", multiple: true },
     },
   });
 }
@@ -106,6 +107,8 @@ async function serveWith(values: ReturnType<typeof parseServeArgs>["values"], ev
   const host = values.host ?? process.env["JSQC_HOST"] ?? "127.0.0.1";
   const corsOrigins = (values.cors ?? process.env["JSQC_CORS_ORIGINS"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const examples = values.examples ?? process.env["JSQC_EXAMPLES_DIR"];
+  // Host names accepted besides loopback (guard.ts): --allow-host a,b (repeatable), or JSQC_ALLOW_HOSTS.
+  const allowHosts = (values["allow-host"] ?? [process.env["JSQC_ALLOW_HOSTS"] ?? ""]).flatMap((v) => v.split(",")).map((s) => s.trim()).filter(Boolean);
   const examplesDir = examples ? resolve(examples) : undefined;
 
   // Accounts: --accounts, else JSQC_ACCOUNTS_FILE, else the JSON of JSQC_ACCOUNTS.
@@ -143,7 +146,7 @@ async function serveWith(values: ReturnType<typeof parseServeArgs>["values"], ev
   const operator = (() => { try { return userInfo().username; } catch { return "operator"; } })();
   try {
     built = await buildServer({
-      rulesDir, corsOrigins,
+      rulesDir, corsOrigins, allowHosts,
       files: { acknowledgeAuditBreak: values["acknowledge-audit-break"] === true, operator, onAuditStatus: (s) => { audit = s; } },
       ...(examplesDir ? { examplesDir } : {}),
       ...(editorDir ? { editorDir } : {}),
@@ -163,6 +166,9 @@ async function serveWith(values: ReturnType<typeof parseServeArgs>["values"], ev
   process.stdout.write(`API: ${address}/api/rules\n`);
   if (auth.enabled) process.stdout.write(`账户 accounts: ${accountsFile ?? "JSQC_ACCOUNTS"} — /api 需要令牌 needs a bearer token\n`);
   else process.stdout.write(`无账户：不验证身份 / no accounts: no authentication${isLoopback(host) ? "" : " (--allow-open)"}\n`);
+  if (!auth.enabled) {
+    process.stdout.write(`只接受本机名的请求 / only loopback host names accepted${allowHosts.length > 0 ? `, and: ${allowHosts.join(", ")}` : " (--allow-host NAME to add one)"}\n`);
+  }
   if (editorDir) process.stdout.write(`编辑器 editor: ${address}/  (${editorDir})\n`);
   else process.stdout.write(`编辑器未构建，未提供 / editor not built, not served (pnpm -r build, or --editor DIR)\n`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -178,6 +184,7 @@ function printAudit(s: AuditStatus): void {
     process.stderr.write("jsqc-server: 文件修改已停用，核查后以 --acknowledge-audit-break 启动一次以确认 / changes are refused until an operator checks the log and starts once with --acknowledge-audit-break\n");
   }
   if (s.acknowledged.length > 0) process.stdout.write(`审计日志 audit log: ${s.acknowledged.length} 处断裂已确认 break(s) acknowledged\n`);
+  if (s.repaired) process.stdout.write(`审计日志 audit log: 末行不完整（写入中断），已截去 ${s.repaired.bytes} 字节并记录 / a torn last line (${s.repaired.bytes} bytes) was cut off and recorded\n`);
   const { committed, abandoned } = s.reconciled;
   if (committed + abandoned > 0) process.stdout.write(`审计日志 audit log: 补记 ${committed} 次已完成的保存，${abandoned} 次未完成 / reconciled ${committed} completed and ${abandoned} abandoned change(s)\n`);
 }

@@ -88,9 +88,9 @@ describe("a body over the limit is answered 413, never a reset connection", () =
     const pad = "x".repeat(DEFAULT_BODY_LIMIT + 10);
     let seen = "";
     socket.on("data", (c) => (seen += c.toString("latin1")));
-    socket.write(`POST /api/rules/2024/evaluate HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\ncontent-length: ${pad.length}\r\n\r\n`);
+    socket.write(`POST /api/rules/2024/evaluate HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: text/plain\r\ncontent-length: ${pad.length}\r\n\r\n`);
     socket.write(pad);
-    socket.write(`GET /api/health HTTP/1.1\r\nhost: x\r\n\r\n`);
+    socket.write(`GET /api/health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
     await expect.poll(() => (seen.match(/HTTP\/1\.1 \d+/g) ?? []).length, { timeout: 10_000 }).toBe(2);
     socket.destroy();
     expect(seen.match(/HTTP\/1\.1 \d+/g)).toEqual(["HTTP/1.1 413", "HTTP/1.1 200"]);

@@ -307,20 +307,20 @@ describe("the audit log is a hash chain verified at start (item 8)", () => {
     }
   });
 
-  test("a torn last line (a write cut short) is a break; acknowledging ends it and the chain goes on", async () => {
+  test("a torn last line (a write cut short by a kill) is cut off at start, recorded, and the chain goes on", async () => {
     const { dir, texts } = await threeSaves("torn");
+    const whole = await readFile(join(dir, ".audit/audit.jsonl"), "utf8");
     await appendFile(join(dir, ".audit/audit.jsonl"), '{"kind":"intent","at":"20');
-    const broken = await open(dir);
+    const s = await open(dir);
     try {
-      expect(broken.status().breaks.map((b) => b.reason)).toEqual(["torn"]);
+      expect(s.status().breaks).toEqual([]);
+      expect(s.status().repaired).toEqual({ bytes: 25, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const text = await readFile(join(dir, ".audit/audit.jsonl"), "utf8");
+      expect(text.startsWith(whole)).toBe(true);
+      expect(JSON.parse(text.slice(whole.length))).toMatchObject({ kind: "repair", torn: { line: 7, bytes: 25 } });
+      expect((await save(s.base, "2024.rules", `${texts[3]}# 4\n`, etagOf(texts[3]!))).status).toBe(200);
     } finally {
-      await broken.close();
-    }
-    const ack = await open(dir, { acknowledgeAuditBreak: true });
-    try {
-      expect((await save(ack.base, "2024.rules", `${texts[3]}# 4\n`, etagOf(texts[3]!))).status).toBe(200);
-    } finally {
-      await ack.close();
+      await s.close();
     }
     const clean = await open(dir);
     try {
@@ -329,4 +329,5 @@ describe("the audit log is a hash chain verified at start (item 8)", () => {
       await clean.close();
     }
   });
+
 });
