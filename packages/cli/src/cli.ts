@@ -2,7 +2,7 @@
 import { readFile, rename, open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parse, check, renderDiagnostic, hasErrors, format, decimal, type Diagnostic, type RuleFile, type Summary } from "@jsqc/dsl";
+import { parse, check, renderDiagnostic, hasErrors, format, decimal, costJson, type Diagnostic, type RuleFile, type Summary } from "@jsqc/dsl";
 import { compile, evaluate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
 import { renderEvaluation, renderInputErrors, renderSummary } from "./render.js";
 
@@ -248,6 +248,7 @@ function summaryJson(s: Summary) {
     total: D(s.total),
     weightSum: D(s.weightSum),
     sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: D(x.weight), reachableMin: D(x.reachable.min), reachableMax: D(x.reachable.max) })),
+    cost: costJson(s.cost),
   };
 }
 

@@ -11,7 +11,7 @@
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from "fastify";
 import cors from "@fastify/cors";
 import { readFileSync } from "node:fs";
-import { parse, check, decimal as D } from "@jsqc/dsl";
+import { parse, check, decimal as D, costJson } from "@jsqc/dsl";
 import { evaluate, validate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
 import { RuleStore, type RuleEntry } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
@@ -69,6 +69,7 @@ function summaryJson(entry: { model: RuleEntry["model"] }) {
     total: f(s.total),
     weightSum: f(s.weightSum),
     sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: f(x.weight), reachableMin: f(x.reachable.min), reachableMax: f(x.reachable.max) })),
+    cost: costJson(s.cost),
   };
 }
 
