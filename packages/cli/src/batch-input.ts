@@ -7,6 +7,8 @@
  * `SheetRecord`s and calling `summaryFromRecords`.
  */
 import { parse as parseCsv } from "csv-parse";
+import { parse as parseCsvSync } from "csv-parse/sync";
+import { once } from "node:events";
 import ExcelJS from "exceljs";
 import { extname } from "node:path";
 import { InputError } from "./cli.js";
@@ -69,17 +71,44 @@ export async function summaryFromRecords(records: AsyncIterable<SheetRecord>, fo
   return { city, format, rows: rows() };
 }
 
+/** How far into a CSV the header line is looked for before the whole text goes to one parser. */
+const PREAMBLE_SEARCH = 1024 * 1024;
+
+/**
+ * A CSV's records, streaming. The lines above the header (title, 填报单位) are parsed apart from
+ * the table: csv-parse builds a costly error object for every record whose length differs from
+ * the first one's (even when told to relax), which on a 10⁵-row file was most of the time.
+ */
 async function* csvRecords(file: string, encoding: Parameters<typeof decodeFile>[1]): AsyncGenerator<SheetRecord> {
+  const text = decodeFile(file, encoding)[Symbol.asyncIterator]();
+  let head = "";
+  let headerAt = -1;
+  let done = false;
+  while (headerAt < 0 && head.length < PREAMBLE_SEARCH) {
+    let next;
+    try { next = await text.next(); } catch { throw new InputError(undecodable(file, encoding)); }
+    if (next.done) { done = true; break; }
+    head += next.value;
+    const m = /(^|\n)(\ufeff?"?序号"?,|[^\n]*统一社会信用代码)/.exec(head);
+    if (m) headerAt = m.index + m[1]!.length;
+  }
+  let n = 0;
+  if (headerAt > 0) {
+    for (const record of parseCsvSync(head.slice(0, headerAt), { relax_column_count: true, skip_empty_lines: false, relax_quotes: true }) as string[][]) {
+      yield { number: ++n, cells: record.map((c) => c.trim()) };
+    }
+    head = head.slice(headerAt);
+  }
   const parser = parseCsv({ relax_column_count: true, skip_empty_lines: false, relax_quotes: true });
   const feed = (async () => {
     try {
-      for await (const text of decodeFile(file, encoding)) if (!parser.write(text)) await new Promise((r) => parser.once("drain", r));
+      if (!parser.write(head)) await once(parser, "drain");
+      if (!done) for (let next = await text.next(); !next.done; next = await text.next()) if (!parser.write(next.value)) await once(parser, "drain");
       parser.end();
     } catch (err) {
       parser.destroy(err instanceof TypeError ? new InputError(undecodable(file, encoding)) : (err as Error));
     }
   })();
-  let n = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) yield { number: ++n, cells: record.map((c) => c.trim()) };
   } finally {

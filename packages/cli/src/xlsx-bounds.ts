@@ -22,16 +22,27 @@ export const MAX_XLSX_TEXT_RUN = 1024 * 1024;
 /** Why an XLSX was refused, in both languages. */
 export class XlsxBoundsError extends Error {}
 
+/** The bounds checked; the defaults are the constants above. */
+export interface XlsxLimits {
+  readonly inflated: number;
+  readonly entries: number;
+  readonly textRun: number;
+  /** Refuse on the declared sizes before inflating anything (off only to test the real count). */
+  readonly declared: boolean;
+}
+
+const DEFAULT_LIMITS: XlsxLimits = { inflated: MAX_XLSX_INFLATED, entries: MAX_XLSX_ENTRIES, textRun: MAX_XLSX_TEXT_RUN, declared: true };
+
 interface Entry { name: string; method: number; compressed: number; size: number; localOffset: number }
 
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
 
-function tooLarge(file: string, what: string): XlsxBoundsError {
-  return new XlsxBoundsError(`${file} 解压后超过 ${MiB(MAX_XLSX_INFLATED)}（${what}），拒绝读取 / ${file} inflates past ${MiB(MAX_XLSX_INFLATED)} (${what}); refused`);
+function tooLarge(file: string, limit: number, what: string): XlsxBoundsError {
+  return new XlsxBoundsError(`${file} 解压后超过 ${MiB(limit)}（${what}），拒绝读取 / ${file} inflates past ${MiB(limit)} (${what}); refused`);
 }
 
 /** Reads the central directory: every entry's name, method, sizes and where its data starts. */
-async function entries(file: string): Promise<Entry[]> {
+async function entries(file: string, maxEntries: number): Promise<Entry[]> {
   const handle = await open(file, "r");
   try {
     const { size } = await handle.stat();
@@ -54,7 +65,7 @@ async function entries(file: string): Promise<Entry[]> {
       cdSize = Number(z64.readBigUInt64LE(40));
       cdOffset = Number(z64.readBigUInt64LE(48));
     }
-    if (count > MAX_XLSX_ENTRIES || cdSize > 64 * 1024 * 1024) throw new XlsxBoundsError(`${file} 含有过多部件（${count}）/ ${file} has too many parts (${count})`);
+    if (count > maxEntries || cdSize > 64 * 1024 * 1024) throw new XlsxBoundsError(`${file} 含有过多部件（${count}）/ ${file} has too many parts (${count})`);
     const cd = Buffer.alloc(cdSize);
     await handle.read(cd, 0, cdSize, cdOffset);
     const list: Entry[] = [];
@@ -96,10 +107,11 @@ async function entries(file: string): Promise<Entry[]> {
  * than MAX_XLSX_ENTRIES parts, or whose XML holds a text run longer than MAX_XLSX_TEXT_RUN.
  * Throws XlsxBoundsError with the reason; resolves when the file is within bounds.
  */
-export async function checkXlsxBounds(file: string): Promise<void> {
-  const list = await entries(file);
+export async function checkXlsxBounds(file: string, limits: Partial<XlsxLimits> = {}): Promise<void> {
+  const { inflated: maxInflated, entries: maxEntries, textRun: maxRun, declared: checkDeclared } = { ...DEFAULT_LIMITS, ...limits };
+  const list = await entries(file, maxEntries);
   const declared = list.reduce((s, e) => s + e.size, 0);
-  if (declared > MAX_XLSX_INFLATED) throw tooLarge(file, `声明 ${MiB(declared)} / declared ${MiB(declared)}`);
+  if (checkDeclared && declared > maxInflated) throw tooLarge(file, maxInflated, `声明 ${MiB(declared)} / declared ${MiB(declared)}`);
   let total = 0;
   const handle = await open(file, "r");
   try {
@@ -116,12 +128,13 @@ export async function checkXlsxBounds(file: string): Promise<void> {
         write(chunk: Buffer, _enc, done) {
           size += chunk.length;
           total += chunk.length;
-          if (size > e.size || total > MAX_XLSX_INFLATED) { done(tooLarge(file, e.name)); return; }
+          if (total > maxInflated) { done(tooLarge(file, maxInflated, e.name)); return; }
+          if (size > e.size) { done(new XlsxBoundsError(`${file} 的部件 ${e.name} 解压后大于其声明的 ${e.size} 字节，拒绝读取 / ${file}: part ${e.name} inflates past its declared ${e.size} bytes; refused`)); return; }
           if (xml) {
             let from = 0;
             for (let lt = chunk.indexOf(0x3c, from); ; lt = chunk.indexOf(0x3c, from)) {
               run += (lt < 0 ? chunk.length : lt) - from;
-              if (run > MAX_XLSX_TEXT_RUN) { done(new XlsxBoundsError(`${file} 的 ${e.name} 中有超过 ${MiB(MAX_XLSX_TEXT_RUN)} 的单元格文本，拒绝读取 / ${file}: ${e.name} holds a text over ${MiB(MAX_XLSX_TEXT_RUN)}; refused`)); return; }
+              if (run > maxRun) { done(new XlsxBoundsError(`${file} 的 ${e.name} 中有超过 ${MiB(maxRun)} 的单元格文本，拒绝读取 / ${file}: ${e.name} holds a text over ${MiB(maxRun)}; refused`)); return; }
               if (lt < 0) break;
               run = 0;
               from = lt + 1;
