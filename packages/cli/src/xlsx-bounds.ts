@@ -37,8 +37,8 @@ interface Entry { name: string; method: number; compressed: number; size: number
 
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
 
-function tooLarge(file: string, limit: number, what: string): XlsxBoundsError {
-  return new XlsxBoundsError(`${file} 解压后超过 ${MiB(limit)}（${what}），拒绝读取 / ${file} inflates past ${MiB(limit)} (${what}); refused`);
+function tooLarge(file: string, limit: number, whatZh: string, whatEn = whatZh): XlsxBoundsError {
+  return new XlsxBoundsError(`${file} 解压后超过 ${MiB(limit)}（${whatZh}），拒绝读取 / ${file} inflates past ${MiB(limit)} (${whatEn}); refused`);
 }
 
 /** Reads the central directory: every entry's name, method, sizes and where its data starts. */
@@ -111,7 +111,7 @@ export async function checkXlsxBounds(file: string, limits: Partial<XlsxLimits> 
   const { inflated: maxInflated, entries: maxEntries, textRun: maxRun, declared: checkDeclared } = { ...DEFAULT_LIMITS, ...limits };
   const list = await entries(file, maxEntries);
   const declared = list.reduce((s, e) => s + e.size, 0);
-  if (checkDeclared && declared > maxInflated) throw tooLarge(file, maxInflated, `声明 ${MiB(declared)} / declared ${MiB(declared)}`);
+  if (checkDeclared && declared > maxInflated) throw tooLarge(file, maxInflated, `声明 ${MiB(declared)}`, `declared ${MiB(declared)}`);
   let total = 0;
   const handle = await open(file, "r");
   try {
