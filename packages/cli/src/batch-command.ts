@@ -8,7 +8,8 @@
  * written in a temporary folder beside the output and renamed into place at the end: a failure
  * leaves no partial output, and an earlier output of the same name stays until the new one is whole.
  */
-import { createWriteStream, openSync, readSync, closeSync, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, openSync, readSync, closeSync, type WriteStream } from "node:fs";
+import { createInterface } from "node:readline";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { basename, dirname, extname, join, resolve } from "node:path";
@@ -158,9 +159,8 @@ async function writeRanked(rs: Ruleset, city: string, pass: Pass1, dir: string):
   return byGrade;
 }
 
+/** A file's non-empty lines, streaming. */
 async function* linesOf(file: string): AsyncGenerator<string> {
-  const { createInterface } = await import("node:readline");
-  const { createReadStream } = await import("node:fs");
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line) yield line;
 }
 
