@@ -8,9 +8,6 @@
  * Tie-break (declared here and in the output): a higher total first; on equal totals the earlier
  * 序号 (the city's own order) first.
  */
-import ExcelJS from "exceljs";
-import { parse as parseCsv } from "csv-parse/sync";
-import { stringify as stringifyCsv } from "csv-stringify/sync";
 import {
   checkCreditCode, cityOfDivision, countiesOf, evaluate, JIANGSU_CITIES,
   type EvaluationResult, type InputError, type Ruleset,
@@ -19,93 +16,35 @@ import {
 /** The columns of 附件2, in order. */
 export const SUMMARY_COLUMNS = ["序号", "企业名称", "统一社会信用代码", "地址", "联系人", "所属部门", "联系电话", "所在县(市、区)", "申报等级"] as const;
 export const RESULT_COLUMNS = [...SUMMARY_COLUMNS, "得分", "市内排名", "是否推荐", "说明"] as const;
+/** 问题行's columns: the row as a spreadsheet numbers it (the file's record), and the sheet's own 序号. */
+export const PROBLEM_COLUMNS = ["行号", "序号", "统一社会信用代码", "问题"] as const;
 export const TIE_BREAK = "同分按序号先后 / equal totals: earlier 序号 first";
-/** Most rows one batch reads. */
-export const MAX_BATCH_ROWS = 100_000;
 
 export interface SummaryRow {
-  /** The row's number in the file (1-based, counting the header rows), for messages. */
+  /** The row's number in the file (1-based, counting the header rows: the row a spreadsheet shows). */
   readonly rowNumber: number;
   readonly cells: Readonly<Record<(typeof SUMMARY_COLUMNS)[number], string>>;
 }
 
 export interface RowProblem {
   readonly rowNumber: number;
+  /** The sheet's 序号 as written (may be wrong: that can be the problem). */
+  readonly seq: string;
   readonly creditCode: string;
   readonly reasons: readonly string[];
 }
 
-export interface RankedRow {
-  readonly row: SummaryRow;
-  readonly result: EvaluationResult;
-  /** 1-based rank within the grade, among the candidates (eligible, not vetoed, passed). */
-  readonly rank: number | null;
-  readonly recommended: boolean;
-  readonly note: string;
-}
-
-export interface BatchOutcome {
-  readonly city: string;
-  readonly problems: readonly RowProblem[];
-  readonly ranked: readonly RankedRow[];
-  /** grade → recommended count and quota. */
-  readonly byGrade: ReadonlyMap<string, { candidates: number; recommended: number; quota: number | null }>;
-}
-
-const text = (v: unknown): string => {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object" && "text" in (v as object)) return String((v as { text: unknown }).text ?? "").trim();
-  if (typeof v === "object" && "richText" in (v as object)) return ((v as { richText: { text: string }[] }).richText ?? []).map((r) => r.text).join("").trim();
-  if (typeof v === "object" && "result" in (v as object)) return String((v as { result: unknown }).result ?? "").trim();
-  return String(v).trim();
-};
-
-/** Finds the header row (the one starting 序号) and the city from a 填报单位 line above it. */
-function fromRows(rows: string[][]): { rows: SummaryRow[]; city: string | null } {
-  let city: string | null = null;
-  const headerIndex = rows.findIndex((r) => r[0] === "序号" || r.includes("统一社会信用代码"));
-  for (const r of rows.slice(0, Math.max(0, headerIndex))) {
-    const line = r.join("");
-    const m = /填报单位[:：]\s*(\S+?市)/.exec(line);
-    if (m) city = m[1]!;
-  }
-  if (headerIndex < 0) return { rows: [], city };
-  const header = rows[headerIndex]!;
-  const index = SUMMARY_COLUMNS.map((c) => header.indexOf(c));
-  const out: SummaryRow[] = [];
-  for (let i = headerIndex + 1; i < rows.length && out.length < MAX_BATCH_ROWS; i++) {
-    const r = rows[i]!;
-    if (r.every((c) => c === "")) continue;
-    const cells = Object.fromEntries(SUMMARY_COLUMNS.map((c, k) => [c, index[k]! >= 0 ? r[index[k]!] ?? "" : ""])) as SummaryRow["cells"];
-    out.push({ rowNumber: i + 1, cells });
-  }
-  return { rows: out, city };
-}
-
-export function readSummaryCsv(data: string): { rows: SummaryRow[]; city: string | null } {
-  const records = parseCsv(data.replace(/^\ufeff/, ""), { relax_column_count: true, skip_empty_lines: false }) as string[][];
-  return fromRows(records.map((r) => r.map((c) => c.trim())));
-}
-
-export async function readSummaryXlsx(data: Buffer): Promise<{ rows: SummaryRow[]; city: string | null }> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as unknown as ArrayBuffer);
-  const sheet = wb.worksheets[0];
-  if (!sheet) return { rows: [], city: null };
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, n) => {
-    const values = row.values as unknown[];
-    rows[n - 1] = values.slice(1).map(text);
-  });
-  for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-  return fromRows(rows);
+/** Applications by credit code (a Map will do; applications.ts reads them lazily). */
+export interface ApplicationLookup {
+  has(code: string): boolean;
+  get(code: string): unknown;
 }
 
 const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}(-\d{1,6})?$/;
 
 /** Validates one row; returns the reasons it is bad (empty when good). */
-export function rowProblems(row: SummaryRow, city: string, grades: readonly string[], applications: ReadonlyMap<string, unknown>, seen: Map<string, number>): string[] {
+export function rowProblems(row: SummaryRow, city: string, grades: readonly string[], applications: ApplicationLookup, seen: Map<string, number>): string[] {
   const c = row.cells;
   const reasons: string[] = [];
   if (!/^\d+$/.test(c["序号"])) reasons.push(`序号“${c["序号"]}”应为正整数 / 序号 must be a whole number`);
@@ -130,94 +69,72 @@ export function rowProblems(row: SummaryRow, city: string, grades: readonly stri
   return reasons;
 }
 
-export interface BatchProgress {
-  (done: number, total: number): void;
+/** One row scored, or the reasons it was not. */
+export type RowOutcome = { readonly ok: true; readonly result: EvaluationResult } | { readonly ok: false; readonly problem: RowProblem };
+
+/** Validates and evaluates one row. Never throws on a bad row or a bad application. */
+export function scoreRow(rs: Ruleset, city: string, row: SummaryRow, applications: ApplicationLookup, seen: Map<string, number>): RowOutcome {
+  const grades = rs.grades.map((g) => g.name);
+  const reasons = rowProblems(row, city, grades, applications, seen);
+  const code = row.cells["统一社会信用代码"];
+  if (reasons.length === 0) {
+    const app = applications.get(code) as Record<string, unknown>;
+    const appGrade = app && typeof app === "object" ? app["grade"] : undefined;
+    if (appGrade !== undefined && appGrade !== row.cells["申报等级"]) {
+      reasons.push(`汇总表申报等级 ${row.cells["申报等级"]} 与申请数据的 ${String(appGrade)} 不一致 / grade differs from the application's`);
+    } else {
+      const r = evaluate(rs, { ...app, grade: row.cells["申报等级"] });
+      if (r.ok) return { ok: true, result: r.result };
+      reasons.push(...r.errors.slice(0, 5).map((e: InputError) => `申请数据：${e.message}`), ...(r.errors.length > 5 ? [`……另有 ${r.errors.length - 5} 处错误`] : []));
+    }
+  }
+  return { ok: false, problem: { rowNumber: row.rowNumber, seq: row.cells["序号"], creditCode: code, reasons } };
 }
 
-/** Validates, evaluates, ranks and applies the quotas. Never throws on bad rows. */
-export function runBatch(rs: Ruleset, city: string, rows: readonly SummaryRow[], applications: ReadonlyMap<string, unknown>, progress?: BatchProgress): BatchOutcome {
-  const grades = rs.grades.map((g) => g.name);
-  const problems: RowProblem[] = [];
-  const evaluated: { row: SummaryRow; result: EvaluationResult }[] = [];
-  const seen = new Map<string, number>();
-  rows.forEach((row, i) => {
-    const reasons = rowProblems(row, city, grades, applications, seen);
-    const code = row.cells["统一社会信用代码"];
-    if (reasons.length === 0) {
-      const app = applications.get(code) as Record<string, unknown>;
-      const appGrade = app && typeof app === "object" ? app["grade"] : undefined;
-      if (appGrade !== undefined && appGrade !== row.cells["申报等级"]) {
-        reasons.push(`汇总表申报等级 ${row.cells["申报等级"]} 与申请数据的 ${String(appGrade)} 不一致 / grade differs from the application's`);
-      } else {
-        const r = evaluate(rs, { ...app, grade: row.cells["申报等级"] });
-        if (r.ok) evaluated.push({ row, result: r.result });
-        else reasons.push(...r.errors.slice(0, 5).map((e: InputError) => `申请数据：${e.message}`), ...(r.errors.length > 5 ? [`……另有 ${r.errors.length - 5} 处错误`] : []));
-      }
-    }
-    if (reasons.length > 0) problems.push({ rowNumber: row.rowNumber, creditCode: code, reasons });
-    progress?.(i + 1, rows.length);
-  });
+/** Why a scored row is not a candidate (not eligible, vetoed, below the pass mark); null when it is. */
+export function notCandidateNote(result: EvaluationResult): string | null {
+  const o = result.outcome;
+  if (o.granted) return null;
+  if (!o.eligible) return `不符合申报条件：${result.eligibility.find((x) => x.grade === o.grade)?.failed.join("、") ?? ""}`;
+  return o.vetoed ? "存在否决项" : `得分低于及格分 ${o.passMark.decimal}`;
+}
 
-  const ranked: RankedRow[] = [];
-  const byGrade = new Map<string, { candidates: number; recommended: number; quota: number | null }>();
+/** What ranking needs of a scored row: a few numbers, so 10⁶ rows rank in little memory. */
+export interface Scored {
+  readonly seq: number;
+  readonly total: number;
+  readonly grade: string;
+  readonly candidate: boolean;
+}
+
+export interface GradeCount { candidates: number; recommended: number; quota: number | null }
+
+/**
+ * Ranks the candidates of each grade (higher total first, then the earlier 序号) and applies the
+ * quotas: `rank[i]` (0 for none) and `recommended[i]` for `scored[i]`, and the counts per grade.
+ */
+export function rankScored(rs: Ruleset, scored: readonly Scored[]): { rank: Uint32Array; recommended: Uint8Array; byGrade: Map<string, GradeCount> } {
+  const rank = new Uint32Array(scored.length);
+  const recommended = new Uint8Array(scored.length);
+  const byGrade = new Map<string, GradeCount>();
   for (const grade of rs.grades) {
-    const inGrade = evaluated.filter((e) => e.row.cells["申报等级"] === grade.name);
-    const candidates = inGrade
-      .filter((e) => e.result.outcome.granted)
-      .sort((a, b) => b.result.total.number - a.result.total.number || Number(a.row.cells["序号"]) - Number(b.row.cells["序号"]));
+    const candidates: number[] = [];
+    scored.forEach((s, i) => { if (s.grade === grade.name && s.candidate) candidates.push(i); });
+    candidates.sort((a, b) => scored[b]!.total - scored[a]!.total || scored[a]!.seq - scored[b]!.seq || a - b);
     const quota = grade.quota;
-    candidates.forEach((e, i) => {
-      const recommended = quota === null || i < quota;
-      ranked.push({ row: e.row, result: e.result, rank: i + 1, recommended, note: recommended ? "推荐" : `超出名额（${grade.name} 每市不超过 ${quota} 家）` });
-    });
-    for (const e of inGrade.filter((x) => !x.result.outcome.granted)) {
-      const o = e.result.outcome;
-      const why = !o.eligible ? `不符合申报条件：${e.result.eligibility.find((x) => x.grade === grade.name)?.failed.join("、") ?? ""}` : o.vetoed ? "存在否决项" : `得分低于及格分 ${o.passMark.decimal}`;
-      ranked.push({ row: e.row, result: e.result, rank: null, recommended: false, note: why });
-    }
-    byGrade.set(grade.name, { candidates: candidates.length, recommended: candidates.filter((_, i) => quota === null || i < quota).length, quota });
+    candidates.forEach((i, k) => { rank[i] = k + 1; recommended[i] = quota === null || k < quota ? 1 : 0; });
+    byGrade.set(grade.name, { candidates: candidates.length, recommended: quota === null ? candidates.length : Math.min(quota, candidates.length), quota });
   }
-  ranked.sort((a, b) => Number(a.row.cells["序号"]) - Number(b.row.cells["序号"]));
-  return { city, problems, ranked, byGrade };
+  return { rank, recommended, byGrade };
+}
+
+/** The note of a candidate: recommended, or over the grade's quota. */
+export function candidateNote(rs: Ruleset, grade: string, recommended: boolean): string {
+  const quota = rs.grades.find((g) => g.name === grade)?.quota ?? null;
+  return recommended ? "推荐" : `超出名额（${grade} 每市不超过 ${quota} 家）`;
 }
 
 /** Known city names, for a `--city` check. */
 export function isJiangsuCity(city: string): boolean {
   return JIANGSU_CITIES.some((c) => c.name === city);
-}
-
-function resultRows(outcome: BatchOutcome): string[][] {
-  return outcome.ranked.map((r) => [
-    ...SUMMARY_COLUMNS.map((c) => r.row.cells[c]),
-    r.result.total.decimal,
-    r.rank === null ? "" : String(r.rank),
-    r.recommended ? "是" : "否",
-    r.note,
-  ]);
-}
-
-export function resultsCsv(outcome: BatchOutcome): string {
-  return `\ufeff${stringifyCsv([[...RESULT_COLUMNS], ...resultRows(outcome)])}`;
-}
-
-export function problemsCsv(outcome: BatchOutcome): string {
-  return `\ufeff${stringifyCsv([["行号", "统一社会信用代码", "问题"], ...outcome.problems.map((p) => [String(p.rowNumber), p.creditCode, p.reasons.join("；")])])}`;
-}
-
-/** The recommendation list in 附件2's layout (plus score, rank, recommended, note), and the bad rows. */
-export async function resultsXlsx(outcome: BatchOutcome, title: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet("推荐名单");
-  sheet.addRow([title]);
-  sheet.addRow([`填报单位：${outcome.city}市场监督管理局`]);
-  sheet.addRow([...RESULT_COLUMNS]).font = { bold: true };
-  for (const r of resultRows(outcome)) sheet.addRow(r);
-  sheet.addRow([]);
-  sheet.addRow([`排名规则：${TIE_BREAK}`]);
-  sheet.columns.forEach((col, i) => { col.width = [6, 30, 22, 30, 10, 14, 16, 14, 8, 8, 8, 8, 40][i] ?? 12; });
-  const bad = wb.addWorksheet("问题行");
-  bad.addRow(["行号", "统一社会信用代码", "问题"]).font = { bold: true };
-  for (const p of outcome.problems) bad.addRow([p.rowNumber, p.creditCode, p.reasons.join("；")]);
-  bad.getColumn(3).width = 100;
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

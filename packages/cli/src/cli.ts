@@ -2,9 +2,10 @@
 import { readFile, rename, open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parse, check, renderDiagnostic, hasErrors, format, decimal, type Diagnostic, type RuleFile, type Summary } from "@jsqc/dsl";
+import { parse, check, renderDiagnostic, hasErrors, format, decimal, costJson, type Diagnostic, type RuleFile, type Summary } from "@jsqc/dsl";
 import { compile, evaluate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
 import { renderEvaluation, renderInputErrors, renderSummary } from "./render.js";
+import { decodeBuffer } from "./encoding.js";
 
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -119,8 +120,8 @@ const commands: Record<string, Command> = {
   },
   batch: {
     summary: "市局汇总表批量评分、排名并按名额推荐 / score, rank and recommend a city's submission",
-    usage: "jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR]",
-    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" } },
+    usage: "jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR] [--max-rows N]",
+    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, "max-rows": { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./batch-command.js")).batchCommand(values, positionals, io),
   },
   diff: {
@@ -200,8 +201,20 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+/** A JSON file in UTF-8 (BOM or not), GB18030/GBK or UTF-16 (encoding.ts); throws InputError. */
 export async function readJson(file: string): Promise<unknown> {
-  const text = await readText(file);
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    throw new InputError(`无法读取 ${file} / cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = decodeBuffer(data).text;
+  } catch {
+    throw new InputError(`${file} 的编码无法识别，请另存为 UTF-8 / ${file}: unknown text encoding; save it as UTF-8`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -248,6 +261,7 @@ function summaryJson(s: Summary) {
     total: D(s.total),
     weightSum: D(s.weightSum),
     sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: D(x.weight), reachableMin: D(x.reachable.min), reachableMax: D(x.reachable.max) })),
+    cost: costJson(s.cost),
   };
 }
 

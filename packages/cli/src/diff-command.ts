@@ -8,7 +8,7 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
-import { stringify as stringifyCsv } from "csv-stringify/sync";
+import { CSV_BOM, safeCsv } from "./csv-safe.js";
 import { diffAsts, diffRuleFiles, renderDiagnostic, renderDiff, type RuleDiff } from "@jsqc/dsl";
 import { impact, type ImpactApplication, type ImpactReport, type ImpactRow, type ImpactSide, type MovedItem } from "@jsqc/engine";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, loadRuleset, readText, type Streams } from "./cli.js";
@@ -169,7 +169,7 @@ function impactCells(r: ImpactRow, numbers: boolean): (string | number)[] {
 
 /** One row per application (points as exact decimal strings), with a BOM for Excel. */
 export function impactCsv(report: ImpactReport): string {
-  return `\ufeff${stringifyCsv([[...IMPACT_COLUMNS], ...report.rows.map((r) => impactCells(r, false))])}`;
+  return `${CSV_BOM}${safeCsv([[...IMPACT_COLUMNS], ...report.rows.map((r) => impactCells(r, false))])}`;
 }
 
 /** Sheets 影响 (one row per application), 汇总 (the summary and each section) and 规则变化 (the diff). */

@@ -1,5 +1,5 @@
 /** Terminal rendering: aligned tables with CJK-aware widths, and the breakdown of an evaluation. */
-import { displayWidth, decimal as D, type Summary } from "@jsqc/dsl";
+import { displayWidth, decimal as D, renderCost, type Summary } from "@jsqc/dsl";
 import type { EvaluationResult, InputError } from "@jsqc/engine";
 
 export function pad(s: string, width: number, align: "left" | "right" = "left"): string {
@@ -41,6 +41,7 @@ export function renderSummary(summary: Summary): string {
   ];
   const exact = summary.sections.every((s) => s.weight !== null && s.reachable.max === s.weight);
   lines.push(exact ? "每一部分的评分项恰好可达该部分满分 ✓ / every section's items reach exactly its weight" : "有部分的评分项不能恰好达到满分 ✗ / some section's items do not reach exactly its weight");
+  lines.push(renderCost(summary.cost));
   return lines.join("\n");
 }
 

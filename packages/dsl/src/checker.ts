@@ -7,6 +7,7 @@ import type * as A from "./ast.js";
 import * as D from "./decimal.js";
 import { diagnostic, finishDiagnostics, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { ParseResult } from "./parse.js";
+import { evaluationCost, type EvaluationCost } from "./cost.js";
 import {
   BOOL, COUNT, DATE, DURATION, NUMBER, TEXT, UNKNOWN,
   assignable, comparable, isNumeric, typeEn, typeZh, type Type,
@@ -51,6 +52,8 @@ export interface Summary {
   readonly sections: readonly SectionSummary[];
   /** Reachable total, the sum of the sections' reachable points. */
   readonly reachable: Interval;
+  /** The bound on one application's evaluation work (cost.ts). */
+  readonly cost: EvaluationCost;
 }
 
 export interface Model {
@@ -81,7 +84,9 @@ export function check(parsed: ParseResult): CheckResult {
   // On a line the parser could not read, what the checker finds is the same mistake again.
   const syntaxLines = new Set(parsed.diagnostics.filter((d) => /^[PL]/.test(d.code)).map((d) => d.span.start.line));
   const found = c.diagnostics.filter((d) => !syntaxLines.has(d.span.start.line));
-  return { diagnostics: finishDiagnostics([...parsed.diagnostics, ...found]), model: c.model() };
+  const model = c.model();
+  const { cost, diagnostics: costly } = evaluationCost(parsed.ast, model, found);
+  return { diagnostics: finishDiagnostics([...parsed.diagnostics, ...found, ...costly]), model: { ...model, summary: { ...model.summary, cost } } };
 }
 
 /** Whether a list of diagnostics holds an error (warnings do not block publishing). */
@@ -121,7 +126,7 @@ class Checker {
   private readonly types = new Map<A.Expr, Type>();
   private readonly items = new Map<string, ItemInfo>();
   private readonly used = new Set<Sym>();
-  private summary: Summary = { total: null, weightSum: 0, sections: [], reachable: { min: 0, max: 0 } };
+  private summary: Omit<Summary, "cost"> = { total: null, weightSum: 0, sections: [], reachable: { min: 0, max: 0 } };
   private readonly syntaxSpans: A.Span[];
   /** Start offsets of the syntax errors, sorted. */
   private readonly syntaxOffsets: number[];
@@ -141,7 +146,8 @@ class Checker {
     decls.forEach((d, i) => this.extentEnd.set(d, decls[i + 1]?.span.start.offset ?? Infinity));
   }
 
-  model(): Model {
+  /** The model before the cost model adds its bound to the summary. */
+  model(): Omit<Model, "summary"> & { readonly summary: Omit<Summary, "cost"> } {
     return {
       symbols: this.symbols,
       members: this.members,

@@ -160,6 +160,15 @@ export const CATALOGUE = {
   M001: w((a) => `诊断过多，其余 ${a.count} 条未列出`, (a) => `too many diagnostics; ${a.count} more not shown`),
   M002: e((a) => `规则文件过大（${a.size} 字符，上限 ${a.limit}）`, (a) => `rule file too large (${a.size} characters, limit ${a.limit})`),
   M003: e((a) => `规则文件的记号过多（${a.count} 个，上限 ${a.limit}），未解析`, (a) => `rule file has too many tokens (${a.count}, limit ${a.limit}); not parsed`),
+  // Cost of evaluation (cost.ts): a static bound on the steps one application can take
+  K001: e(
+    (a) => `评分工作量超出上限：每份申请最多约 ${a.steps} 步，上限 ${a.budget} 步；最耗时的是${a.kindZh} ${a.rule}（${a.ruleSteps} 步），请减少列表条件的嵌套或条件的长度`,
+    (a) => `evaluation work over the budget: up to ${a.steps} steps per application, budget ${a.budget}; the costliest rule is ${a.kindEn} ${a.rule} (${a.ruleSteps} steps): nest fewer list conditions or shorten them`,
+  ),
+  K002: w(
+    (a) => `评分工作量接近上限：每份申请最多约 ${a.steps} 步，上限 ${a.budget} 步；最耗时的是${a.kindZh} ${a.rule}（${a.ruleSteps} 步）`,
+    (a) => `evaluation work near the budget: up to ${a.steps} steps per application, budget ${a.budget}; the costliest rule is ${a.kindEn} ${a.rule} (${a.ruleSteps} steps)`,
+  ),
 } satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -18,6 +18,7 @@ export { keywordWords } from "./tokens.js";
 export { format, printRuleFile, printExpr } from "./format.js";
 export { diffRuleFiles, diffAsts, renderDiff, printForm, type RuleDiff, type Change, type ChangeKind, type Pair, type DiffSide } from "./diff.js";
 export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo, type Interval, type Summary, type SectionSummary } from "./checker.js";
+export { evaluationCost, formatSteps, costJson, renderCost, EVALUATION_BUDGET, MAX_LIST_LENGTH, MAX_EXPERTS, type EvaluationCost, type RuleCost } from "./cost.js";
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";
 export * as edits from "./edits.js";

@@ -13,6 +13,7 @@ import { tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import { check, type CheckResult, type Model, type Sym, type ItemInfo } from "./checker.js";
 import * as D from "./decimal.js";
+import { EVALUATION_BUDGET } from "./cost.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { parse, MAX_SOURCE_LENGTH, type ParseResult } from "./parse.js";
 import * as T from "./tokens.js";
@@ -305,7 +306,7 @@ function emptyCheck(): CheckResult {
     model: {
       symbols: new Map(), members: new Map(), resolved: new Map(), references: [], types: new Map(),
       items: new Map(), records: new Map(),
-      summary: { total: null, weightSum: 0, sections: [], reachable: { min: 0, max: 0 } },
+      summary: { total: null, weightSum: 0, sections: [], reachable: { min: 0, max: 0 }, cost: { steps: 0, budget: EVALUATION_BUDGET, costliest: [] } },
     },
   };
 }

@@ -10,10 +10,10 @@ import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, 
 // no code from strings at run time (test/no-eval.test.ts), and zod runs only on the error path.
 z.config({ jitless: true });
 
-/** Longest list or set an application may hold per input; documented in docs/application.md. */
-export const MAX_LIST_LENGTH = 1000;
+// The list and expert limits are the dsl's: its cost model (dsl/src/cost.ts) bounds evaluation by them.
+import { MAX_LIST_LENGTH, MAX_EXPERTS } from "@jsqc/dsl";
+export { MAX_LIST_LENGTH, MAX_EXPERTS };
 export const MAX_TEXT_LENGTH = 1000;
-export const MAX_EXPERTS = 50;
 
 /**
  * Whether `s` has at most `max` characters, counted as code points — as JSON Schema's maxLength

@@ -231,7 +231,7 @@ function failedAnalysis(err: unknown): Analysis {
     diagnostics: [{ severity: "error", code: "M901", message: `未能检查此规则文件：${zh}`, messageEn: `this rule file could not be checked: ${en}`, span: { start: at, end: at } }],
     errors: true,
     outline: { title: null, year: null, document: null, sections: [], vetoes: [], grades: [], inputs: [] },
-    summary: { total: null, weightSum: null, sections: [] },
+    summary: { total: null, weightSum: null, sections: [], cost: null },
     cost: { nodes: 0, quantifiers: 0, nesting: 0 },
     schema: null,
   };

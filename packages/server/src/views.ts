@@ -3,12 +3,14 @@
  * file's evaluation cost class. They are computed where the file is checked — in a worker
  * (pool.ts) — so the main thread keeps only these small views, never a large file's AST.
  */
-import { decimal as D, type Model, type ParseResult } from "@jsqc/dsl";
+import { decimal as D, costJson, type Model, type ParseResult } from "@jsqc/dsl";
 
 export interface SummaryJson {
   readonly total: string | null;
   readonly weightSum: string | null;
   readonly sections: readonly { id: string; title: string; weight: string | null; reachableMin: string | null; reachableMax: string | null }[];
+  /** The checker's static bound on one application's evaluation work (dsl cost.ts). */
+  readonly cost: ReturnType<typeof costJson> | null;
 }
 
 /** The summary's figures as decimal strings. Never throws. */
@@ -19,6 +21,7 @@ export function summaryJson(model: Model): SummaryJson {
     total: f(s.total),
     weightSum: f(s.weightSum),
     sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: f(x.weight), reachableMin: f(x.reachable.min), reachableMax: f(x.reachable.max) })),
+    cost: costJson(s.cost),
   };
 }
 

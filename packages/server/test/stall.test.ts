@@ -20,6 +20,12 @@ import { buildServer } from "../src/index.js";
 import { buildServerDist, leaks, repo, request, type Answer } from "./real-server.js";
 
 const LIMIT_MS = 3_000;
+/**
+ * The time limit of a second server on the same files, far below what the worst accepted
+ * evaluation takes (tens of ms even on a fast machine), so that its 504 is certain.
+ */
+const TIGHT_MS = 5;
+let tight: string;
 let dir: string;
 let base: string;
 let close: () => Promise<void>;
@@ -27,12 +33,15 @@ let close: () => Promise<void>;
 const entered = new Map<string, () => void>();
 const started = (path: string) => new Promise<void>((resolve) => entered.set(path, resolve));
 
-/** The issue's slow file: two nested `any` with 200 conditions each, evaluated over two lists. */
-function slowRules(items: number): string {
-  const cond = `any(L where any(M where ${Array(200).fill("k==a").join(" and ")} and k==b))`;
-  let s = `ruleset "t" { year 2050 total ${items} }\nenum R { a b }\nrecord Rec "r" { k: R "k" }\ninput L: list of Rec "L"\ninput M: list of Rec "M"\nsection 一 "s" weight ${items} {\n`;
-  for (let i = 1; i <= items; i++) s += `  item ${i} "x" points 1 { award 1 when ${cond} }\n`;
-  return `${s}}\ngrade A "A" { pass 0 }\n`;
+/**
+ * The worst kind of file the checker still accepts: two nested `any` over two lists of 1,000
+ * (the issue's slow file, cut down by the cost model: with 200 conditions it is refused as K001;
+ * with 3 it is a K002 warning at 80 % of the budget, some 16 million steps, tens of ms).
+ */
+function slowRules(): string {
+  const cond = `any(L where any(M where k==a and k==a and k==a and k==b))`;
+  return `ruleset "t" { year 2050 total 1 }\nenum R { a b }\nrecord Rec "r" { k: R "k" }\ninput L: list of Rec "L"\ninput M: list of Rec "M"\n` +
+    `section 一 "s" weight 1 {\n  item 1 "x" points 1 { award 1 when ${cond} }\n}\ngrade A "A" { pass 0 }\n`;
 }
 const slowApp = JSON.stringify({ grade: "A", inputs: { L: Array(1000).fill({ k: "a" }), M: Array(1000).fill({ k: "a" }) } });
 
@@ -61,7 +70,7 @@ let example: Record<string, any>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "jsqc-stall-"));
   await cp(join(repo, "rules/2024.rules"), join(dir, "2024.rules"));
-  await writeFile(join(dir, "2050.rules"), slowRules(40));
+  await writeFile(join(dir, "2050.rules"), slowRules());
   example = JSON.parse(await readFile(join(repo, "examples/01-kunshan-ruitai-jingmi-muju.json"), "utf8"));
   const { app } = await buildServer({
     rulesDir: dir, watch: false, pool: { evaluationTimeoutMs: LIMIT_MS },
@@ -74,7 +83,18 @@ beforeAll(async () => {
     },
   });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
-  close = () => app.close();
+  const second = await buildServer({
+    rulesDir: dir, watch: false, pool: { evaluationTimeoutMs: TIGHT_MS },
+    extend: (a) => {
+      a.addHook("preHandler", async (req) => {
+        const path = req.url.split("?")[0]!;
+        entered.get(path)?.();
+        entered.delete(path);
+      });
+    },
+  });
+  tight = await second.app.listen({ port: 0, host: "127.0.0.1" });
+  close = async () => { await app.close(); await second.app.close(); };
 }, 120_000);
 
 afterAll(async () => {
@@ -83,20 +103,21 @@ afterAll(async () => {
 });
 
 describe("evaluation has a hard time limit", () => {
-  test("a file that checks clean but evaluates for minutes answers 504 evaluation_timeout; health answers meanwhile", async () => {
-    const rules = await request(base, "GET", "/api/rules");
+  test("an evaluation over the time limit answers 504 evaluation_timeout; health answers meanwhile", async () => {
+    // The cost model keeps accepted files to tens of ms (the issue's minutes-long file is K001 now);
+    // the time limit stays as the last guard, tried here with a limit below that.
+    const rules = await request(tight, "GET", "/api/rules");
     expect(rules.json.rules.find((r: { year: string }) => r.year === "2050")).toMatchObject({ errors: 0, evaluable: true });
-    const { slow, health, order, healthMs } = await healthWhile("/api/rules/2050/evaluate", () =>
-      request(base, "POST", "/api/rules/2050/evaluate?trace=false", { body: slowApp }));
-    console.log(`health during a runaway evaluation: ${healthMs.toFixed(1)} ms; the evaluation was stopped at ${LIMIT_MS} ms`);
+    const { slow, health, healthMs } = await healthWhile("/api/rules/2050/evaluate", () =>
+      request(tight, "POST", "/api/rules/2050/evaluate?trace=false", { body: slowApp }));
+    console.log(`health during an evaluation stopped at ${TIGHT_MS} ms: ${healthMs.toFixed(1)} ms`);
     expect(health.status).toBe(200);
-    expect(order).toEqual(["health", "expensive"]);
     expect(slow.status, slow.text.slice(0, 300)).toBe(504);
-    expect(slow.json.error).toMatchObject({ code: "evaluation_timeout", limitMs: LIMIT_MS });
+    expect(slow.json.error).toMatchObject({ code: "evaluation_timeout", limitMs: TIGHT_MS });
     expect(slow.json.error.message).toContain("超时");
     expect(slow.json.error.messageEn).toContain("limit");
     // The pool replaced the stopped worker: the next good request is answered.
-    const good = await request(base, "POST", "/api/rules/2024/evaluate", { body: JSON.stringify(example) });
+    const good = await request(tight, "POST", "/api/rules/2024/evaluate", { body: JSON.stringify(example) });
     expect(good.status).toBe(200);
   });
 
@@ -205,7 +226,7 @@ describe("evaluate-batch", () => {
 
   test("a batch on the runaway file stops at the first evaluation over the limit: the rest say batch_stopped", async () => {
     const body = JSON.stringify({ applications: Array(20).fill(JSON.parse(slowApp)) });
-    const a = await request(base, "POST", "/api/rules/2050/evaluate-batch?trace=false", { body });
+    const a = await request(tight, "POST", "/api/rules/2050/evaluate-batch?trace=false", { body });
     expect(a.status).toBe(200);
     expect(a.json).toMatchObject({ count: 20, failed: 20 });
     const codes = a.json.results.map((r: { errors: { code: string }[] }) => r.errors[0]!.code);
