@@ -21,3 +21,5 @@ export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";
 export * as edits from "./edits.js";
+export * as conditions from "./conditions.js";
+export type { ConditionPattern, PatternKind } from "./conditions.js";
