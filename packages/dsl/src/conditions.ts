@@ -12,6 +12,7 @@
  * - `noRecentFinding`: 通报后三年内不得申报 — `not (present(X) and X > 申报日期 - N years)`.
  */
 import type * as A from "./ast.js";
+import { parse } from "./parse.js";
 
 export type Unit = "years" | "months";
 
@@ -79,4 +80,13 @@ export function conditionText(p: ConditionPattern): string {
     case "earlierYear": return `present(${p.date}) and year(${p.date}) < year(${p.anchor})`;
     case "noRecentFinding": return `not (present(${p.date}) and ${p.date} > ${p.anchor} - ${p.amount} ${p.unit})`;
   }
+}
+
+/** The pattern of a condition given as text (read on its own, names unresolved); null when it is none or does not parse. */
+export function recognizeText(condition: string): ConditionPattern | null {
+  const r = parse(`vetoes 一 "" {\n  veto ① ""\n    when ${condition}\n}\n`);
+  if (r.diagnostics.some((d) => d.severity === "error")) return null;
+  const g = r.ast.declarations[0];
+  const when = g?.type === "VetoGroup" ? g.vetoes[0]?.when : undefined;
+  return when ? recognize(when) : null;
 }

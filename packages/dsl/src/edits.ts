@@ -751,3 +751,39 @@ export function setTiersInput(text: string, itemId: string, input: string): Text
   const f = findItem(ast(text), itemId)?.item.form;
   return f?.type === "Tiers" ? [replace(f.value.span, input)] : [];
 }
+
+const DIGITS = "零一二三四五六七八九";
+
+/** 一 … 九十九 → 1 … 99; null for anything else. */
+export function chineseNumberValue(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  const m = /^([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)$/.exec(s);
+  if (!m || s === "") return null;
+  if (!m[2]) return m[1] && !m[3] ? DIGITS.indexOf(m[1]) : null;
+  return (m[1] ? DIGITS.indexOf(m[1]) : 1) * 10 + (m[3] ? DIGITS.indexOf(m[3]) : 0);
+}
+
+/** 1 … 99 → 一 … 九十九. */
+export function chineseNumberText(n: number): string {
+  if (n < 10) return DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? "" : DIGITS[tens]}十${ones ? DIGITS[ones] : ""}`;
+}
+
+/**
+ * Adds a section after the last one; when a veto group already has that id (the notice's 十一
+ * 否决项 after a new section 十一), the veto group takes the next number, so ids stay unique.
+ */
+export function addSectionRenumberingVetoes(text: string, id: string, title: string, weight: string): TextEdit[] {
+  const file = ast(text);
+  const group = file.declarations.find((d): d is A.VetoGroupDecl => d.type === "VetoGroup" && d.id.value === id);
+  const added = addSection(text, id, title, weight);
+  if (!group) return added;
+  const n = chineseNumberValue(id);
+  const taken = new Set(file.declarations.flatMap((d) => (d.type === "Section" || d.type === "VetoGroup" ? [d.id.value] : [])));
+  let next = n === null ? null : n + 1;
+  while (next !== null && taken.has(chineseNumberText(next))) next++;
+  const newId = next === null ? `${id}_2` : /^\d+$/.test(id) ? String(next) : chineseNumberText(next);
+  return [...added, replace(group.id.span, newId)];
+}

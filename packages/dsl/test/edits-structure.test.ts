@@ -176,3 +176,23 @@ describe("conditions", () => {
     expect(run(t, E.setTiersInput(t, "一.2", "占比"))).toBe(t.replace("tiers 证书数 {", "tiers 占比 {"));
   });
 });
+
+describe("a new section where the vetoes were", () => {
+  test("section 二 beside vetoes 二: the vetoes become 三", () => {
+    const t = run(base, E.addSectionRenumberingVetoes(base, "二", "第二部分", "0"));
+    expect(t).toBe(base.replace('}\n\nvetoes 二 "否决项" {', '}\n\nsection 二 "第二部分" weight 0 {\n}\n\nvetoes 三 "否决项" {'));
+    expect(E.chineseNumberValue("十一")).toBe(11);
+    expect(E.chineseNumberText(12)).toBe("十二");
+    expect(E.chineseNumberText(20)).toBe("二十");
+    expect(E.chineseNumberValue("二十一")).toBe(21);
+  });
+});
+
+describe("conditions as text", () => {
+  test("recognised from text; not when it is another shape or broken", () => {
+    expect(C.recognizeText("present(X) and year(X) < year(申报日期)")).toEqual({ kind: "earlierYear", date: "X", anchor: "申报日期" });
+    expect(C.recognizeText("not (present(X) and X > 申报日期 - 3 years)")).toEqual({ kind: "noRecentFinding", date: "X", amount: "3", unit: "years", anchor: "申报日期" });
+    expect(C.recognizeText("注册地 in {江苏}")).toBeNull();
+    expect(C.recognizeText("any(不良记录 where")).toBeNull();
+  });
+});

@@ -182,7 +182,12 @@ export function App() {
     return () => window.removeEventListener("keydown", onKey);
   }, [save]);
 
-  const onSource = useCallback((s: Source) => editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn }), []);
+  // A reason clicked in the preview: its row in the structure view, or its text in the editor.
+  const [focus, setFocus] = useState<{ line: number; column: number } | null>(null);
+  const onSource = useCallback((s: Source) => {
+    if (view === "structure") setFocus({ line: s.line, column: s.column });
+    else editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
+  }, [view]);
   const onExample = useCallback(async (exampleName: string) => setApplication((await api.example(exampleName)) as Application), []);
 
   const createYear = async () => {
@@ -244,7 +249,7 @@ export function App() {
               {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={setText} onDiagnostics={onDiagnostics} />}
             </div>
             {view === "structure" && opened && (
-              <Structure text={text} onEdits={(es) => editor.current?.applyEdits(es)} onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()}
+              <Structure text={text} onEdits={(es) => editor.current?.applyEdits(es)} onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()} focus={focus}
                 onReveal={(span) => { setView("text"); setTimeout(() => editor.current?.select({ line: span.start.line, column: span.start.column, endLine: span.end.line, endColumn: span.end.column }), 0); }} />
             )}
           </div>
