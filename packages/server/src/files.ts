@@ -25,6 +25,7 @@ import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { AuditTrail, historyVersion, type AuditEntry } from "./audit.js";
 import { LOCAL, type Identity } from "./auth.js";
+import { carryTests, registerYearTests } from "./year-tests.js";
 
 /** A rule file's name: `<year>.rules` (published) or `<year>.draft.rules` (a draft). */
 export const STORE_FILE = /^(\d{4})(\.draft)?\.rules$/;
@@ -163,7 +164,8 @@ function quote(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
 }
 
-function shiftDate(date: string, years: number): string {
+/** A `YYYY-MM-DD` date moved by whole years (29 February → 28 February in a common year). */
+export function shiftDate(date: string, years: number): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return date;
   const y = Number(m[1]) + years;
@@ -198,6 +200,12 @@ export function newYearSource(source: string, year: string, document?: string): 
   if (newTitle !== title) at(header.title.span, newTitle);
   if (header.effectiveFrom) at(header.effectiveFrom.span, shiftDate(header.effectiveFrom.value, years));
   if (header.effectiveTo) at(header.effectiveTo.span, shiftDate(header.effectiveTo.value, years));
+  // Each grade's application window moves with the year too.
+  for (const d of parse(source).ast.declarations) {
+    if (d.type !== "Grade") continue;
+    if (d.windowFrom) at(d.windowFrom.span, shiftDate(d.windowFrom.value, years));
+    if (d.windowTo) at(d.windowTo.span, shiftDate(d.windowTo.value, years));
+  }
   if (document !== undefined) {
     if (header.document) at(header.document.span, quote(document));
     else {
@@ -524,7 +532,7 @@ export async function registerFiles(
       const copyingTests = (await stat(testsFrom).then((s) => s.isDirectory(), () => false)) && !existsSync(testsTo);
       const testsTmp = join(dir, `.${to.year}.tests.${randomBytes(6).toString("hex")}.tmp`);
       try {
-        if (copyingTests) await copyTests(testsFrom, testsTmp);
+        if (copyingTests) { await copyTests(testsFrom, testsTmp); await carryTests(testsTmp, Number(to.year) - Number(made.from)); }
         await writeAtomically(target, made.text, io);
       } catch (err) {
         await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
@@ -553,6 +561,8 @@ export async function registerFiles(
       return out(201, { name: to.name, etag, tests }, etag);
     }));
   });
+
+  registerYearTests(app, dir, io);
 
   // --- history -------------------------------------------------------------------------------
 
