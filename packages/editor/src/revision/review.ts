@@ -23,7 +23,7 @@ const FIGURE = /\d+(?:\.\d+)?\s*分|\d+\s*(?:年|个月)|[一二两三四五六�
 export function reviewEntries(file: RuleFile): ReviewEntry[] {
   const out: ReviewEntry[] = [];
   const notes = (owner: string, place: string, list: readonly Note[]) => list.forEach((n, i) => out.push({
-    key: `note ${owner} #${i}`, kind: n.text.value.startsWith("假设") ? "assumption" : "note", place, text: n.text.value, offset: n.text.span.start.offset,
+    key: `note ${owner} #${i}`, kind: n.text.value.includes("假设") ? "assumption" : "note", place, text: n.text.value, offset: n.text.span.start.offset,
   }));
   if (file.header) notes("header", "头部", file.header.notes);
   for (const d of file.declarations) {

@@ -92,8 +92,8 @@ export function Notes({ owner, notes, testId }: { owner: E.NoteOwner; notes: rea
   return (
     <div className="notes" data-testid={`notes-${testId}`}>
       {notes.map((n, i) => (
-        <div key={i} className={`note ${n.text.value.startsWith("假设") ? "assumption" : ""}`}>
-          <span className="note-tag">{n.text.value.startsWith("假设") ? t(lang, "假设", "assumption") : t(lang, "注", "note")}</span>
+        <div key={i} className={`note ${n.text.value.includes("假设") ? "assumption" : ""}`}>
+          <span className="note-tag">{n.text.value.includes("假设") ? t(lang, "假设", "assumption") : t(lang, "注", "note")}</span>
           <Cell width="100%" multiline testId={`note-${testId}-${i}`} value={n.text.value} onCommit={(v) => edit(E.setNote(text, owner, i, v))} />
           <button type="button" className="link" title={t(lang, "删除此注", "remove this note")} data-testid={`remove-note-${testId}-${i}`} onClick={() => edit(E.removeNote(text, owner, i))}>✕</button>
         </div>
