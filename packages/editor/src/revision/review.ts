@@ -1,8 +1,8 @@
 /**
  * What a new year's file may have left stale, for the officer to tick off or fix: every note
  * (假设 marked), every item text that prints a figure, and every veto text or requirement that
- * states a period. Pure; the panel keeps the ticks. An entry whose text differs from the text it
- * had when the list was first made counts as fixed.
+ * states a period. Pure; the panel keeps the ticks. An entry whose text no entry had when the list
+ * was first made counts as fixed.
  */
 import type { RuleFile, Note } from "@jsqc/dsl";
 
@@ -67,9 +67,9 @@ export function reviewEntries(file: RuleFile): ReviewEntry[] {
 
 export type ReviewState = "open" | "ticked" | "fixed";
 
-/** An entry's state: fixed when its text changed since `baseline`, ticked when the officer ticked this text. */
+/** An entry's state: ticked when the officer ticked this text; fixed when no entry had this text in `baseline` (changed or new). */
 export function reviewState(e: ReviewEntry, baseline: Readonly<Record<string, string>>, ticked: ReadonlySet<string>): ReviewState {
   if (ticked.has(`${e.key}\u0000${e.text}`)) return "ticked";
-  const before = baseline[e.key];
-  return before !== undefined && before !== e.text ? "fixed" : "open";
+  // By text, not by place: a renumbered veto's unchanged note is still the old note.
+  return Object.values(baseline).includes(e.text) ? "open" : "fixed";
 }
