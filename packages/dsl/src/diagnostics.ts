@@ -148,8 +148,21 @@ export const CATALOGUE = {
   G006: e(() => `申报期须在 application date 声明后使用`, () => `a window needs the ruleset's application date`),
   // Experts
   X001: e((a) => `取整步长 ${a.step} 须大于 0`, (a) => `rounding step ${a.step} must be greater than 0`),
-  X002: e(() => `experts 只能声明一次`, () => `experts can be declared only once`),
+  X002: e(
+    () => `experts 在同一层（全文件、一个部分或一个评分项）只能声明一次`,
+    () => `experts can be declared only once per level (the file, a section or an item)`,
+  ),
   X003: e(() => `有专家评分项时须声明 experts { combine … }`, () => `judged items need an experts { combine … } declaration`),
+  // Experts per section or item (issue 11)
+  X004: w(
+    (a) => `${a.where}（judged），此 experts 不起作用`,
+    (a) => `${a.whereEn}; this experts block applies to nothing`,
+  ),
+  X005: e((a) => `at least ${a.n} experts：专家人数须为正整数`, (a) => `at least ${a.n} experts: the number of experts must be a positive whole number`),
+  X006: e(
+    (a) => `at least ${a.n} experts：一份申请最多 ${a.max} 位专家评分，此要求无法满足`,
+    (a) => `at least ${a.n} experts: an application carries at most ${a.max} experts, so this can never be met`,
+  ),
   // Inputs
   I001: e((a) => `最小值 ${a.min} 大于最大值 ${a.max}`, (a) => `min ${a.min} is greater than max ${a.max}`),
   I002: e((a) => `${a.option} 只适用于数值类型`, (a) => `${a.option} applies only to numeric types`),
