@@ -7,6 +7,7 @@ import type * as A from "./ast.js";
 import * as D from "./decimal.js";
 import { diagnostic, finishDiagnostics, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { ParseResult } from "./parse.js";
+import { revisionFindings } from "./revision.js";
 import { MAX_EXPERTS, effectiveExperts, fileExperts, type EffectiveExperts } from "./experts.js";
 import {
   BOOL, COUNT, DATE, DURATION, NUMBER, TEXT, UNKNOWN,
@@ -223,6 +224,8 @@ class Checker {
     this.sections(file);
     this.grades(file);
     this.experts(file);
+    // Stale text and dates are noise while the file does not read (a half-typed number or date).
+    if (this.syntaxSpans.length === 0) this.diagnostics.push(...revisionFindings(file));
     this.unused(file);
   }
 

@@ -1564,6 +1564,17 @@ function fixesFor(a: Analysis, d: Diagnostic): Omit<CodeAction, "diagnostic" | "
   const decls = a.parse.ast.declarations;
   const at = d.span.start.offset;
   switch (d.code) {
+    // Revision findings: the right text is in `data.replacement` when it is certain.
+    case "S022":
+    case "S023":
+    case "H001":
+    case "H002":
+    case "H004": {
+      const to = data.replacement;
+      if (to === undefined) return [];
+      const from = a.text.slice(d.span.start.offset, d.span.end.offset);
+      return [{ title: `把 ${from} 改为 ${to}`, titleEn: `change ${from} to ${to}`, edits: [replace(a, d.span, to)], isPreferred: true }];
+    }
     case "S007":
     case "S008": {
       const out: Omit<CodeAction, "diagnostic" | "diagnosticCode">[] = [];
