@@ -18,6 +18,7 @@ export { keywordWords } from "./tokens.js";
 export { format, printRuleFile, printExpr } from "./format.js";
 export { diffRuleFiles, diffAsts, renderDiff, printForm, type RuleDiff, type Change, type ChangeKind, type Pair, type DiffSide } from "./diff.js";
 export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo, type Interval, type Summary, type SectionSummary } from "./checker.js";
+export { effectiveExperts, fileExperts, levelText, MAX_EXPERTS, type EffectiveExperts, type ExpertLevel } from "./experts.js";
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";
 export * as edits from "./edits.js";

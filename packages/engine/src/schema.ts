@@ -4,7 +4,7 @@
  * of its issues into errors a person can act on (JSON path, Chinese label, expected, found).
  */
 import { z } from "zod";
-import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
+import { decimal as D, MAX_EXPERTS as DSL_MAX_EXPERTS, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
 
 // zod 4 compiles a faster object parser with `new Function` unless told not to; the engine makes
 // no code from strings at run time (test/no-eval.test.ts), and zod runs only on the error path.
@@ -13,7 +13,8 @@ z.config({ jitless: true });
 /** Longest list or set an application may hold per input; documented in docs/application.md. */
 export const MAX_LIST_LENGTH = 1000;
 export const MAX_TEXT_LENGTH = 1000;
-export const MAX_EXPERTS = 50;
+/** The checker's limit too (X006: `at least N experts` above it can never be met). */
+export const MAX_EXPERTS = DSL_MAX_EXPERTS;
 
 export interface InputError {
   /** JSON path, e.g. `inputs.标准[1].级别`. */
