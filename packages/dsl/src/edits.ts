@@ -787,3 +787,37 @@ export function addSectionRenumberingVetoes(text: string, id: string, title: str
   const newId = next === null ? `${id}_2` : /^\d+$/.test(id) ? String(next) : chineseNumberText(next);
   return [...added, replace(group.id.span, newId)];
 }
+
+/** A section's or an item's own expert rule; an unset clause is inherited (item → section → file). */
+export interface ExpertRule {
+  readonly combine?: "mean" | "trimmed mean" | undefined;
+  readonly round?: string | undefined;
+  readonly spread?: string | undefined;
+  readonly atLeast?: string | undefined;
+}
+
+/** The one-line `experts { … }` block of a rule (null when it sets nothing). */
+export function expertRuleText(rule: ExpertRule): string | null {
+  const clauses = [
+    rule.combine ? `combine ${rule.combine}` : "",
+    rule.round?.trim() ? `round ${dec(rule.round)}` : "",
+    rule.spread?.trim() ? `spread ${dec(rule.spread)}` : "",
+    rule.atLeast?.trim() ? `at least ${dec(rule.atLeast)} experts` : "",
+  ].filter(Boolean);
+  return clauses.length ? `experts { ${clauses.join(" ")} }` : null;
+}
+
+/**
+ * Sets (or, when it sets nothing, removes) a section's own expert rule — the file's `experts`
+ * block stays the default for the other sections. Written as one line, first in the section.
+ */
+export function setSectionExperts(text: string, sectionId: string, rule: ExpertRule): TextEdit[] {
+  const s = findSection(ast(text), sectionId);
+  if (!s) return [];
+  const block = expertRuleText(rule);
+  if (s.experts) {
+    if (block) return [replace(s.experts.span, block)];
+    return [removeClause(text, s.experts.span.start.offset, s.experts.span.end.offset)];
+  }
+  return block ? [insertFirstInBlock(text, s, block)] : [];
+}

@@ -196,3 +196,14 @@ describe("conditions as text", () => {
     expect(C.recognizeText("any(不良记录 where")).toBeNull();
   });
 });
+
+describe("a section's own expert rule", () => {
+  test("added first in the section, changed, removed; the file's rule stays the default", () => {
+    let t = run(base, E.setSectionExperts(base, "一", { combine: "mean", round: "0.5", atLeast: "4" }));
+    expect(t).toBe(base.replace('section 一 "第一部分" weight 10 {\n', 'section 一 "第一部分" weight 10 {\n  experts { combine mean round 0.5 at least 4 experts }\n'));
+    expect(clean(t)).toEqual([]);
+    t = run(t, E.setSectionExperts(t, "一", { combine: "trimmed mean" }));
+    expect(t).toContain("  experts { combine trimmed mean }\n");
+    expect(run(t, E.setSectionExperts(t, "一", {}))).toBe(base);
+  });
+});

@@ -5,7 +5,8 @@
  * their printed texts and notes); a new section 十一 (the vetoes become 十二); an item in it
  * turned into tiers on a new decimal input with a range; a new veto on a new kind of adverse
  * record; one veto's period widened; the falsification period of the basic conditions changed;
- * AA's window, quota and AAA's pass mark; the review list worked through; saved as a draft; the
+ * section 十 scored by its own expert rule; AA's window, quota and AAA's pass mark; the review
+ * list worked through; saved as a draft; the
  * rule tests run, the intended changes accepted, all passing; published over 2025.rules; and
  * compared with 2024. The published file is asserted byte for byte.
  */
@@ -40,6 +41,9 @@ function expectedText(y2024: string): string {
   t = one(t, "  year 2024\n", "  year 2025\n");
   t = one(t, 'document "苏市监〔2024〕53号"', 'document "苏市监〔2025〕18号"');
   t = one(t, "effective 2024-01-01 to 2024-12-31", "effective 2025-01-01 to 2025-12-31");
+  t = one(t, 'note "依据通知附件1《2024年度质量信用等级认定工作技术指标》，十个评价部分合计 100 分，另设第十一部分否决项。"', 'note "依据通知附件1《2025年度质量信用等级认定工作技术指标》，十一个评价部分合计 100 分，另设第十二部分否决项。"');
+  // 十 scored by its own expert rule: plain mean, rounded to 0.5.
+  t = one(t, 'section 十 "结果分析评价" weight 10 {\n', 'section 十 "结果分析评价" weight 10 {\n  experts { combine mean round 0.5 }\n');
   // A new decimal input with a range and unit, optional (last year's applications do not state it), after the last input.
   t = one(t, '  help "每条产品质量违法或质量失信记录填一行；没有的留空"\n', '  help "每条产品质量违法或质量失信记录填一行；没有的留空"\n\ninput 研发投入占比: decimal "研发投入占营业收入比例" min 0 max 100 unit "%" optional\n');
   // A new kind of adverse record.
@@ -88,6 +92,14 @@ describe("a policy officer's 2025 revision, in the browser only", () => {
     await page.getByTestId("structure").waitFor();
     // The header in Chinese dates.
     expect(await page.getByTestId("header-effective-from-zh").textContent()).toBe("2025年1月1日");
+
+    // The header's note still speaks of 2024 and of ten sections (the checker warns): updated.
+    await setCell(page, "note-header-0", "依据通知附件1《2025年度质量信用等级认定工作技术指标》，十一个评价部分合计 100 分，另设第十二部分否决项。");
+    // 十 gets its own expert rule; the other sections keep the file's.
+    await page.getByTestId("section-experts-open-十").click();
+    await page.getByTestId("section-experts-combine-十").selectOption("mean");
+    await setCell(page, "section-experts-round-十", "0.5");
+    await expect.poll(async () => (await modelText(page)).includes("  experts { combine mean round 0.5 }\n")).toBe(true);
 
     // 七③: cap and points 2 → 1, its printed text follows.
     await setCell(page, "cap-七.3", "1");
@@ -210,5 +222,5 @@ describe("a policy officer's 2025 revision, in the browser only", () => {
     await expect.poll(() => page.getByTestId("impact-summary").count()).toBe(1);
     await page.screenshot({ path: join(repo, "docs/images/compare-2025.png") });
     await page.close();
-  }, 300_000);
+  }, 560_000);
 });

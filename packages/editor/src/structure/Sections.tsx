@@ -67,6 +67,7 @@ function SectionRows({ s }: { s: SectionDecl }) {
         <td><button type="button" className="link" data-testid={`remove-section-${s.id.value}`} onClick={() => edit(E.removeSection(text, s.id.value))}>{t(lang, "删除", "remove")}</button></td>
       </tr>
       {(own.length > 0 || s.notes.length > 0) && <tr><td /><td colSpan={6}><Findings list={own} />{s.notes.length > 0 && <Notes owner={{ kind: "section", id: s.id.value }} notes={s.notes} testId={`section-${s.id.value}`} />}</td></tr>}
+      <SectionExperts s={s} />
       {s.items.map((item, index) => <ItemRows key={item.id} s={s} item={item} index={index} />)}
       <tr className="add-row">
         <td />
@@ -189,5 +190,40 @@ function AddSection({ onAdd }: { onAdd: (id: string, title: string, weight: stri
       <input style={{ width: "3em" }} data-testid="new-section-weight" value={s.weight} onChange={(e) => set({ ...s, weight: e.target.value })} />
       <button type="button" data-testid="add-section" disabled={!s.id || !s.title} onClick={() => { onAdd(s.id, s.title, s.weight); set({ id: "", title: "", weight: "0" }); }}>+ {t(lang, "添加部分", "add section")}</button>
     </div>
+  );
+}
+
+/**
+ * A section's own expert rule (专家评分规则) — combine, rounding, spread, at least N experts — each
+ * clause left empty inherits the file's `experts` block.
+ */
+function SectionExperts({ s }: { s: SectionDecl }) {
+  const { text, edit, lang } = useStruct();
+  const [open, setOpen] = useState(false);
+  const x = s.experts;
+  const hasJudged = s.items.some((i) => i.form.type === "Judged");
+  if (!hasJudged && !x) return null;
+  const rule: E.ExpertRule = { combine: x?.combine?.value, round: x?.round?.value, spread: x?.spread?.value, atLeast: x?.atLeast?.value };
+  const set = (change: Partial<E.ExpertRule>) => edit(E.setSectionExperts(text, s.id.value, { ...rule, ...change }));
+  const id = s.id.value;
+  if (!x && !open) {
+    return <tr className="experts-row"><td /><td colSpan={6}><button type="button" className="link" data-testid={`section-experts-open-${id}`} onClick={() => setOpen(true)}>+ {t(lang, "本部分专家评分规则（默认沿用全文件规则）", "this section's own expert rule (default: the file's)")}</button></td></tr>;
+  }
+  return (
+    <tr className="experts-row" data-testid={`section-experts-${id}`}>
+      <td />
+      <td colSpan={6} className="nowrap">
+        {t(lang, "本部分专家评分", "expert rule")}：
+        <select data-testid={`section-experts-combine-${id}`} value={rule.combine ?? ""} onChange={(e) => set({ combine: (e.target.value || undefined) as E.ExpertRule["combine"] })}>
+          <option value="">{t(lang, "（沿用）", "(inherited)")}</option>
+          <option value="mean">{t(lang, "取平均", "mean")}</option>
+          <option value="trimmed mean">{t(lang, "去掉最高最低后平均", "trimmed mean")}</option>
+        </select>
+        {" "}{t(lang, "取整到", "round to")} <Cell width="3em" testId={`section-experts-round-${id}`} value={rule.round ?? ""} onCommit={(v) => set({ round: v })} />
+        {" "}{t(lang, "至少", "at least")} <Cell width="2.4em" testId={`section-experts-atleast-${id}`} value={rule.atLeast ?? ""} onCommit={(v) => set({ atLeast: v })} />{t(lang, " 位专家", " experts")}
+        {" "}{t(lang, "分差提示", "spread")} <Cell width="2.4em" testId={`section-experts-spread-${id}`} value={rule.spread ?? ""} onCommit={(v) => set({ spread: v })} />
+        {x && <button type="button" className="link" data-testid={`section-experts-remove-${id}`} onClick={() => { setOpen(false); edit(E.setSectionExperts(text, id, {})); }}>{t(lang, "改回全文件规则", "back to the file's rule")}</button>}
+      </td>
+    </tr>
   );
 }
