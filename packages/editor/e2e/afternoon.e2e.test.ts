@@ -41,8 +41,9 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("new-year-year").fill("2025");
     await page.getByTestId("new-year-document").fill("苏市监〔2025〕18号");
     await page.getByTestId("new-year-create").click();
-    await expect.poll(() => page.getByTestId("file").inputValue()).toBe("2025.rules");
-    await expect.poll(async () => (await modelText(page)).includes("year 2025")).toBe(true);
+    // Creating the year also carries its rule tests (written with fsync): the shared machine may take a while.
+    await expect.poll(() => page.getByTestId("file").inputValue(), { timeout: 30_000 }).toBe("2025.rules");
+    await expect.poll(async () => (await modelText(page)).includes("year 2025"), { timeout: 10_000 }).toBe(true);
     await page.getByTestId("view-structure").click();
     await page.getByTestId("structure").waitFor();
     // The header's note still names the 2024 indicators (the checker warns): updated.
@@ -178,8 +179,8 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("show-compare").click();
     await page.getByTestId("compare").waitFor();
     await page.getByTestId("compare-with").selectOption("2024.rules");
-    await expect.poll(() => page.getByTestId("diff-change").count()).toBe(diff.changes.length);
-    await expect.poll(() => page.getByTestId("impact-summary").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("diff-change").count(), { timeout: 30_000 }).toBe(diff.changes.length);
+    await expect.poll(() => page.getByTestId("impact-summary").count(), { timeout: 30_000 }).toBe(1);
     expect(await page.getByTestId("impact-summary").textContent()).toMatch(/^20 份申请/);
     await page.screenshot({ path: join(repo, "docs/images/compare.png") });
     await page.getByTestId("compare-close").click();
@@ -187,5 +188,5 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("struct-section-七").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(repo, "docs/images/structure.png") });
     await page.close();
-  });
+  }, 300_000);
 });

@@ -219,7 +219,7 @@ describe("a policy officer's 2025 revision, in the browser only", () => {
     await page.getByTestId("show-compare").click();
     await page.getByTestId("compare").waitFor();
     await page.getByTestId("compare-with").selectOption("2024.rules");
-    await expect.poll(() => page.getByTestId("impact-summary").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("impact-summary").count(), { timeout: 30_000 }).toBe(1);
     await page.screenshot({ path: join(repo, "docs/images/compare-2025.png") });
     await page.close();
   }, 560_000);
