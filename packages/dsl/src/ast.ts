@@ -270,6 +270,8 @@ export interface SectionDecl {
   /** Optional cap on the section's sum (rarely needed: 2024's sections reach exactly their weight). */
   readonly cap: Lit<DecimalText> | null;
   readonly items: readonly ItemDecl[];
+  /** `experts { … }` inside the section: the expert rule of its judged items, over the file's. */
+  readonly experts: ExpertsDecl | null;
   readonly notes: readonly Note[];
   readonly span: Span;
 }
@@ -289,6 +291,8 @@ export interface ItemDecl {
   readonly form: ScoreForm;
   /** 最高不超过: the item's points never exceed this. */
   readonly cap: Lit<DecimalText> | null;
+  /** `experts { … }` inside a judged item: its own expert rule, over the section's and the file's. */
+  readonly experts: ExpertsDecl | null;
   readonly notes: readonly Note[];
   readonly span: Span;
 }
@@ -394,7 +398,11 @@ export interface GradeDecl {
 }
 
 export type CombineRule = "mean" | "trimmed mean";
-/** `experts { combine trimmed mean  round 0.01  spread 1 }` */
+/**
+ * `experts { combine trimmed mean  round 0.01  spread 1  at least 3 experts }`: at the top level
+ * the file's rule; inside a section or an item, that level's rule. A clause left out is inherited
+ * from the enclosing level (item → section → file); see `effectiveExperts` in experts.ts.
+ */
 export interface ExpertsDecl {
   readonly type: "Experts";
   readonly combine: Lit<CombineRule> | null;
@@ -402,6 +410,8 @@ export interface ExpertsDecl {
   readonly round: Lit<DecimalText> | null;
   /** Items on which experts differ by more than this are flagged. */
   readonly spread: Lit<DecimalText> | null;
+  /** `at least 4 experts`: an application must carry this many scores for each judged item. */
+  readonly atLeast: Lit<DecimalText> | null;
   readonly notes: readonly Note[];
   readonly span: Span;
 }

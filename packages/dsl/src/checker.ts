@@ -8,6 +8,8 @@ import * as D from "./decimal.js";
 import { diagnostic, finishDiagnostics, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
 import type { ParseResult } from "./parse.js";
 import { evaluationCost, type EvaluationCost } from "./cost.js";
+import { revisionFindings } from "./revision.js";
+import { MAX_EXPERTS, effectiveExperts, fileExperts, type EffectiveExperts } from "./experts.js";
 import {
   BOOL, COUNT, DATE, DURATION, NUMBER, TEXT, UNKNOWN,
   assignable, comparable, isNumeric, typeEn, typeZh, type Type,
@@ -35,6 +37,8 @@ export interface ItemInfo {
   readonly bounds: Interval;
   /** Reachable points before the cap. */
   readonly uncapped: Interval;
+  /** For a judged item, the expert rule its scores are combined by (inherited item → section → file). */
+  readonly experts: EffectiveExperts | null;
 }
 
 export interface SectionSummary {
@@ -226,6 +230,8 @@ class Checker {
     this.sections(file);
     this.grades(file);
     this.experts(file);
+    // Stale text and dates are noise while the file does not read (a half-typed number or date).
+    if (this.syntaxSpans.length === 0) this.diagnostics.push(...revisionFindings(file));
     this.unused(file);
   }
 
@@ -967,7 +973,8 @@ class Checker {
         this.report("S010", item.points!.span, { id: item.id, reachable: fmt(bounds.max), points: fmt(points) }, { reachable: fmt(bounds.max), points: fmt(points), item: item.id });
       }
     }
-    this.items.set(item.id, { item, section, bounds, uncapped: raw });
+    const experts = form.type === "Judged" ? effectiveExperts(fileExperts(this.parsed.ast), section, item) : null;
+    this.items.set(item.id, { item, section, bounds, uncapped: raw, experts });
     return { bounds, settled, short: sound && points !== null && bounds.max < points };
   }
 
@@ -1063,14 +1070,38 @@ class Checker {
   private experts(file: A.RuleFile): void {
     const decls = file.declarations.filter((d): d is A.ExpertsDecl => d.type === "Experts");
     for (const extra of decls.slice(1)) this.report("X002", extra.span);
-    const first = decls[0];
-    if (first) {
-      const step = dec(first.round);
-      if (first.round && step !== null && step <= 0) this.report("X001", first.round.span, { step: first.round.value });
+    if (decls[0]) this.expertClauses(decls[0]);
+    for (const d of file.declarations) {
+      if (d.type !== "Section") continue;
+      if (d.experts) {
+        this.expertClauses(d.experts);
+        // A rule for judged items where there are none is a leftover of an earlier revision.
+        if (!d.items.some((i) => i.form.type === "Judged") && !this.brokenWithin(d)) {
+          this.report("X004", d.experts.span, { where: `第${d.id.value}部分没有专家评分项`, whereEn: `section ${d.id.value} has no judged items` });
+        }
+      }
+      for (const item of d.items) {
+        if (!item.experts) continue;
+        this.expertClauses(item.experts);
+        if (item.form.type !== "Judged" && item.form.type !== "MissingForm") {
+          this.report("X004", item.experts.span, { where: `${item.id} 项不是专家评分项`, whereEn: `item ${item.id} is not judged` });
+        }
+      }
     }
-    const judged = [...this.items.values()].find((i) => i.item.form.type === "Judged");
     // After a syntax error the experts declaration may be what was not read.
-    if (judged && (!first || !first.combine) && this.syntaxSpans.length === 0) this.report("X003", judged.item.form.span);
+    const uncombined = [...this.items.values()].find((i) => i.experts !== null && i.experts.combine === null);
+    if (uncombined && this.syntaxSpans.length === 0) this.report("X003", uncombined.item.form.span);
+  }
+
+  /** Checks one experts block's figures: a positive rounding step, a whole `at least` within the limit. */
+  private expertClauses(d: A.ExpertsDecl): void {
+    const step = dec(d.round);
+    if (d.round && step !== null && step <= 0) this.report("X001", d.round.span, { step: d.round.value });
+    const least = dec(d.atLeast);
+    if (d.atLeast && least !== null) {
+      if (least < D.ONE || !D.isWhole(least)) this.report("X005", d.atLeast.span, { n: d.atLeast.value });
+      else if (least > MAX_EXPERTS * D.ONE) this.report("X006", d.atLeast.span, { n: d.atLeast.value, max: MAX_EXPERTS });
+    }
   }
 
   private unused(file: A.RuleFile): void {

@@ -148,8 +148,48 @@ export const CATALOGUE = {
   G006: e(() => `申报期须在 application date 声明后使用`, () => `a window needs the ruleset's application date`),
   // Experts
   X001: e((a) => `取整步长 ${a.step} 须大于 0`, (a) => `rounding step ${a.step} must be greater than 0`),
-  X002: e(() => `experts 只能声明一次`, () => `experts can be declared only once`),
+  X002: e(
+    () => `experts 在同一层（全文件、一个部分或一个评分项）只能声明一次`,
+    () => `experts can be declared only once per level (the file, a section or an item)`,
+  ),
   X003: e(() => `有专家评分项时须声明 experts { combine … }`, () => `judged items need an experts { combine … } declaration`),
+  // Experts per section or item (issue 11)
+  X004: w(
+    (a) => `${a.where}（judged），此 experts 不起作用`,
+    (a) => `${a.whereEn}; this experts block applies to nothing`,
+  ),
+  X005: e((a) => `at least ${a.n} experts：专家人数须为正整数`, (a) => `at least ${a.n} experts: the number of experts must be a positive whole number`),
+  X006: e(
+    (a) => `at least ${a.n} experts：一份申请最多 ${a.max} 位专家评分，此要求无法满足`,
+    (a) => `at least ${a.n} experts: an application carries at most ${a.max} experts, so this can never be met`,
+  ),
+  // Revision findings (issue 11): what a year's revision leaves stale, from the file alone
+  S021: e(
+    (a) => `编号 ${a.id} 与第 ${a.line} 行的${a.what}相同，结果中会出现两个 ${a.id}.1；请给新的部分或否决项另编号`,
+    (a) => `id ${a.id} is also ${a.whatEn}'s on line ${a.line}, so results would show two ${a.id}.1; renumber one of them`,
+  ),
+  S022: w(
+    (a) => `${a.id} 的文字印有${a.what} ${a.printed} 分，规则为 ${a.rule} 分：文字可能未随规则修改`,
+    (a) => `item ${a.id}'s text prints ${a.whatEn} ${a.printed}, but the rule says ${a.ruleEn}: the text may be stale`,
+  ),
+  S023: w(
+    (a) => `${a.id} 的注释写${a.what} ${a.printed} 分，规则为 ${a.rule} 分：注释可能未随规则修改`,
+    (a) => `a note of item ${a.id} says ${a.whatEn} ${a.printed}, but the rule says ${a.ruleEn}: the note may be stale`,
+  ),
+  H001: w((a) => `有效期日期 ${a.date} 不在规则集年度 ${a.year} 年内`, (a) => `effective date ${a.date} is outside the ruleset's year ${a.year}`),
+  H002: w(
+    (a) => `${a.grade} 级申报期日期 ${a.date} 不在规则集年度 ${a.year} 年内`,
+    (a) => `grade ${a.grade}'s window date ${a.date} is outside the ruleset's year ${a.year}`,
+  ),
+  H003: w(
+    (a) => `${a.grade} 级申报期日期 ${a.date} 不在有效期 ${a.from} 至 ${a.to} 内`,
+    (a) => `grade ${a.grade}'s window date ${a.date} is outside the effective period ${a.from} to ${a.to}`,
+  ),
+  H004: w((a) => `文字写的是 ${a.found} 年度，规则集年度为 ${a.year}`, (a) => `the text names the year ${a.found}, but the ruleset's year is ${a.year}`),
+  H005: w(
+    (a) => `文号年份 ${a.found} 与规则集年度 ${a.year} 不符：请填写本年度的文号`,
+    (a) => `document number year ${a.found} does not match the ruleset's year ${a.year}: give this year's document number`,
+  ),
   // Inputs
   I001: e((a) => `最小值 ${a.min} 大于最大值 ${a.max}`, (a) => `min ${a.min} is greater than max ${a.max}`),
   I002: e((a) => `${a.option} 只适用于数值类型`, (a) => `${a.option} applies only to numeric types`),

@@ -12,6 +12,7 @@ import type * as A from "./ast.js";
 import { parse } from "./parse.js";
 import { quote } from "./format.js";
 import { normaliseDecimal } from "./decimal-text.js";
+import { analyze, rename, isRenameError } from "./services.js";
 
 export interface TextEdit {
   readonly start: number;
@@ -394,4 +395,429 @@ export function setVetoText(text: string, vetoId: string, value: string): TextEd
     if (v) return [replace(v.text.span, quote(value))];
   }
   return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header, inputs, enums, notes, conditions (the structure view's full coverage)
+// ---------------------------------------------------------------------------------------------
+
+/** Removes `keyword value` from `keywordStart` to `end`: its whole line when it stands alone, else the words and the space before. */
+function removeClause(text: string, keywordStart: number, end: number): TextEdit {
+  const ls = lineStart(text, keywordStart);
+  const le = lineEnd(text, end);
+  if (text.slice(ls, keywordStart).trim() === "" && text.slice(end, le).trim() === "") return { start: ls, end: le, text: "" };
+  let start = keywordStart;
+  while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start--;
+  return { start, end, text: "" };
+}
+
+/** Sets the ruleset's `year`, adding it as the header's first clause when missing. */
+export function setYear(text: string, value: string): TextEdit[] {
+  const h = ast(text).header;
+  if (!h) return [];
+  return h.year ? [replace(h.year.span, dec(value))] : [insertFirstInBlock(text, h, `year ${dec(value)}`)];
+}
+
+/** Sets the ruleset's `document` (the notice's number, 文号), adding it after `year` when missing. */
+export function setDocument(text: string, value: string): TextEdit[] {
+  const h = ast(text).header;
+  if (!h) return [];
+  if (h.document) return [replace(h.document.span, quote(value))];
+  if (h.year) return [insert(lineEnd(text, h.year.span.end.offset) - 1, `\n${indentOf(text, h.year.span.start.offset)}document ${quote(value)}`)];
+  return [insertFirstInBlock(text, h, `document ${quote(value)}`)];
+}
+
+/** Sets the effective period (有效期) `effective FROM to TO`, adding it after `document`/`year` when missing. */
+export function setEffective(text: string, from: string, to: string): TextEdit[] {
+  const h = ast(text).header;
+  if (!h) return [];
+  if (h.effectiveFrom && h.effectiveTo) return [replace(h.effectiveFrom.span, from), replace(h.effectiveTo.span, to)];
+  const after = h.document ?? h.year;
+  const clause = `effective ${from} to ${to}`;
+  if (after) return [insert(lineEnd(text, after.span.end.offset) - 1, `\n${indentOf(text, after.span.start.offset)}${clause}`)];
+  return [insertFirstInBlock(text, h, clause)];
+}
+
+function findInput(file: A.RuleFile, name: string): A.InputDecl | null {
+  return file.declarations.find((d): d is A.InputDecl => d.type === "Input" && d.name.value === name) ?? null;
+}
+
+/** Sets an input's Chinese label (the quoted text after its type). */
+export function setInputLabel(text: string, name: string, label: string): TextEdit[] {
+  const i = findInput(ast(text), name);
+  if (!i) return [];
+  return i.label ? [replace(i.label.span, quote(label))] : [insert(i.valueType.span.end.offset, ` ${quote(label)}`)];
+}
+
+export type InputOption = "min" | "max" | "unit" | "help" | "en";
+
+/**
+ * Sets or (with `null`) removes one option of an input: `min`/`max` (the range, exact decimals)
+ * and `unit` go on the declaration's first line; `en` and `help` on lines of their own below it.
+ */
+export function setInputOption(text: string, name: string, option: InputOption, value: string | null): TextEdit[] {
+  const i = findInput(ast(text), name);
+  if (!i) return [];
+  const lit = i.options[option];
+  const written = option === "min" || option === "max" ? (value === null ? null : dec(value)) : value === null ? null : quote(value);
+  if (lit) {
+    if (written !== null) return [replace(lit.span, written)];
+    return [removeClause(text, text.lastIndexOf(option, lit.span.start.offset), lit.span.end.offset)];
+  }
+  if (written === null) return [];
+  if (option === "en" || option === "help") {
+    const at = lineEnd(text, Math.max(i.span.start.offset, i.span.end.offset - 1));
+    const indent = `${indentOf(text, i.span.start.offset)}  `;
+    return [insert(at, `${indent}${option} ${written}\n`)];
+  }
+  return [insert(firstLineEnd(text, i), ` ${option} ${written}`)];
+}
+
+/** Where a new inline option goes: after the last thing written on the input's first line. */
+function firstLineEnd(text: string, i: A.InputDecl): number {
+  const lineNo = i.span.start.line;
+  const o = i.options;
+  const ends = [i.valueType.span, i.label?.span, o.min?.span, o.max?.span, o.unit?.span, o.optional?.span, o.en?.span, o.help?.span]
+    .filter((s): s is A.Span => !!s && s.end.line === lineNo)
+    .map((s) => s.end.offset);
+  return Math.max(...ends);
+}
+
+/** Marks an input optional (可不填) or required. */
+export function setInputOptional(text: string, name: string, optional: boolean): TextEdit[] {
+  const i = findInput(ast(text), name);
+  if (!i) return [];
+  const lit = i.options.optional;
+  if (optional) return lit ? [] : [insert(firstLineEnd(text, i), " optional")];
+  return lit ? [removeClause(text, lit.span.start.offset, lit.span.end.offset)] : [];
+}
+
+function findEnum(file: A.RuleFile, name: string): A.EnumDecl | null {
+  return file.declarations.find((d): d is A.EnumDecl => d.type === "Enum" && d.name.value === name) ?? null;
+}
+
+/** Appends a member (`名称 "标签"`) to an enum, on its own line before the closing brace. */
+export function addEnumMember(text: string, enumName: string, member: string, label: string): TextEdit[] {
+  const e = findEnum(ast(text), enumName);
+  if (!e) return [];
+  const close = e.span.end.offset - 1;
+  const ls = lineStart(text, close);
+  const entry = `${member}${label ? ` ${quote(label)}` : ""}`;
+  if (text.slice(ls, close).trim() === "") return [insert(ls, `${indentOf(text, e.span.start.offset)}  ${entry}\n`)];
+  let end = close;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  return [insert(end, ` ${entry}`)];
+}
+
+/** Sets an enum member's label (the text shown to applicants). */
+export function setEnumMemberLabel(text: string, enumName: string, member: string, label: string): TextEdit[] {
+  const m = findEnum(ast(text), enumName)?.members.find((x) => x.name.value === member);
+  if (!m) return [];
+  return m.label ? [replace(m.label.span, quote(label))] : [insert(m.name.span.end.offset, ` ${quote(label)}`)];
+}
+
+/** Why a structural edit could not be made, in Chinese and English. */
+export interface EditRefusal {
+  readonly error: { readonly zh: string; readonly en: string };
+}
+
+export function isRefusal(r: unknown): r is EditRefusal {
+  return typeof r === "object" && r !== null && "error" in r;
+}
+
+/**
+ * Renames an enum member everywhere it is written (the dsl's rename service), or says why it
+ * cannot be renamed (a keyword, a taken name).
+ */
+export function renameEnumMember(text: string, enumName: string, member: string, newName: string): TextEdit[] | EditRefusal {
+  const m = findEnum(ast(text), enumName)?.members.find((x) => x.name.value === member);
+  if (!m) return { error: { zh: `枚举 ${enumName} 没有值 ${member}`, en: `enum ${enumName} has no member ${member}` } };
+  return renameAt(text, m.name.span.start.offset, newName);
+}
+
+/** Renames the input, enum, record, field, member, table or grade whose name starts at `offset`. */
+export function renameAt(text: string, offset: number, newName: string): TextEdit[] | EditRefusal {
+  const a = analyze(text);
+  const r = rename(a, a.positionAt(offset), newName);
+  if (isRenameError(r)) return r;
+  return r.map((e) => ({ start: a.offsetAt(e.range.start), end: a.offsetAt(e.range.end), text: e.newText }));
+}
+
+/** Every `in {…}` list naming `member` of `enumName`, and whether something else names it. */
+function memberUses(file: A.RuleFile, text: string, enumName: string, member: string): { lists: A.InExpr[]; other: number } {
+  const a = analyze(text);
+  const lists: A.InExpr[] = [];
+  let other = 0;
+  const inLists = new Set<number>();
+  const visit = (e: A.Expr | null): void => {
+    if (!e) return;
+    switch (e.type) {
+      case "In":
+        for (const v of e.values) if (v.name === member) { lists.push(e); inLists.add(v.span.start.offset); }
+        visit(e.subject);
+        return;
+      case "Unary": visit(e.operand); return;
+      case "Binary": visit(e.left); visit(e.right); return;
+      case "Within": visit(e.subject); visit(e.anchor); return;
+      case "Call": e.args.forEach(visit); return;
+      case "Quantifier": visit(e.where); visit(e.of); return;
+      case "Lookup": e.keys.forEach(visit); return;
+      default: return;
+    }
+  };
+  for (const ex of allExprs(file)) visit(ex);
+  const decl = findEnum(file, enumName)!.members.find((x) => x.name.value === member)!;
+  const sym = a.occurrenceAt(decl.name.span.start.offset)?.symbol;
+  for (const o of a.occurrences()) {
+    if (o.symbol !== sym || o.start === decl.name.span.start.offset || inLists.has(o.start)) continue;
+    other++;
+  }
+  return { lists, other };
+}
+
+function allExprs(file: A.RuleFile): A.Expr[] {
+  const out: A.Expr[] = [];
+  for (const d of file.declarations) {
+    if (d.type === "Section") for (const i of d.items) out.push(...formExprs(i.form));
+    if (d.type === "VetoGroup") for (const v of d.vetoes) out.push(v.when);
+    if (d.type === "Eligibility" || d.type === "Grade") for (const r of d.requirements) out.push(r.condition);
+  }
+  return out;
+}
+
+function formExprs(f: A.ScoreForm): A.Expr[] {
+  switch (f.type) {
+    case "Fixed": return [f.when];
+    case "PerCount": return f.terms.map((t) => t.count);
+    case "BaseIncrement": return [f.count];
+    case "TakeMax": return f.branches.map((b) => b.when);
+    case "Cumulative": return f.where ? [f.where, f.value] : [f.value];
+    case "Tiers": return [f.value];
+    case "Formula": return [f.expr];
+    default: return [];
+  }
+}
+
+/**
+ * Removes an enum member and takes it out of every `x in {…}` list that names it among others.
+ * Refused while a rule still needs it elsewhere (a comparison, a table row, or a list of that
+ * member alone): removing it would change what the rule means, so the officer decides there.
+ */
+export function removeEnumMember(text: string, enumName: string, member: string): TextEdit[] | EditRefusal {
+  const file = ast(text);
+  const e = findEnum(file, enumName);
+  const m = e?.members.find((x) => x.name.value === member);
+  if (!e || !m) return { error: { zh: `枚举 ${enumName} 没有值 ${member}`, en: `enum ${enumName} has no member ${member}` } };
+  const { lists, other } = memberUses(file, text, enumName, member);
+  const sole = lists.filter((l) => l.values.length === 1).length;
+  if (other > 0 || sole > 0) {
+    const n = other + sole;
+    return { error: { zh: `枚举值 ${member} 仍在 ${n} 处规则中使用，请先修改这些规则`, en: `the enum member ${member} is still used in ${n} place(s) in the rules; change those rules first` } };
+  }
+  const out: TextEdit[] = [];
+  const ls = lineStart(text, m.span.start.offset);
+  const le = lineEnd(text, m.span.end.offset);
+  if (text.slice(ls, m.span.start.offset).trim() === "" && text.slice(m.span.end.offset, le).trim() === "") out.push({ start: ls, end: le, text: "" });
+  else out.push(removeClause(text, m.span.start.offset, m.span.end.offset));
+  for (const l of lists) {
+    const k = l.values.findIndex((v) => v.name === member);
+    const v = l.values[k]!;
+    // Take the comma on one side with the name.
+    if (k > 0) out.push({ start: l.values[k - 1]!.span.end.offset, end: v.span.end.offset, text: "" });
+    else out.push({ start: v.span.start.offset, end: l.values[1]!.span.start.offset, text: "" });
+  }
+  return out;
+}
+
+// ---- notes ------------------------------------------------------------------------------------
+
+/** The rule a note stands beside. */
+export type NoteOwner =
+  | { readonly kind: "header" }
+  | { readonly kind: "section"; readonly id: string }
+  | { readonly kind: "item"; readonly id: string }
+  | { readonly kind: "veto"; readonly id: string }
+  | { readonly kind: "grade"; readonly name: string }
+  | { readonly kind: "eligibility" }
+  | { readonly kind: "requirement"; readonly grade: string | null; readonly index: number }
+  | { readonly kind: "input"; readonly name: string }
+  | { readonly kind: "experts" };
+
+type NoteNode = { readonly notes: readonly A.Note[]; readonly span: A.Span };
+
+function findOwner(file: A.RuleFile, owner: NoteOwner): { node: NoteNode; braces: boolean } | null {
+  const decl = <T extends A.Declaration["type"]>(t: T) => file.declarations.filter((d): d is Extract<A.Declaration, { type: T }> => d.type === t);
+  switch (owner.kind) {
+    case "header": return file.header ? { node: file.header, braces: true } : null;
+    case "section": { const s = findSection(file, owner.id); return s ? { node: s, braces: true } : null; }
+    case "item": { const f = findItem(file, owner.id); return f ? { node: f.item, braces: true } : null; }
+    case "veto": { const v = decl("VetoGroup").flatMap((g) => g.vetoes).find((x) => x.id === owner.id); return v ? { node: v, braces: false } : null; }
+    case "grade": { const g = findGrade(file, owner.name); return g ? { node: g, braces: true } : null; }
+    case "eligibility": { const e = decl("Eligibility")[0]; return e ? { node: e, braces: true } : null; }
+    case "requirement": {
+      const list = owner.grade === null ? decl("Eligibility")[0]?.requirements : findGrade(file, owner.grade)?.requirements;
+      const r = list?.[owner.index];
+      return r ? { node: r, braces: false } : null;
+    }
+    case "input": { const i = findInput(file, owner.name); return i ? { node: { notes: i.options.notes, span: i.span }, braces: false } : null; }
+    case "experts": { const x = decl("Experts")[0]; return x ? { node: x, braces: true } : null; }
+  }
+}
+
+/** Sets the text of a rule's `index`th note. */
+export function setNote(text: string, owner: NoteOwner, index: number, value: string): TextEdit[] {
+  const note = findOwner(ast(text), owner)?.node.notes[index];
+  return note ? [replace(note.text.span, quote(value))] : [];
+}
+
+/** Removes a rule's `index`th note (its line, when it has one of its own). */
+export function removeNote(text: string, owner: NoteOwner, index: number): TextEdit[] {
+  const note = findOwner(ast(text), owner)?.node.notes[index];
+  return note ? [removeClause(text, note.span.start.offset, note.span.end.offset)] : [];
+}
+
+/**
+ * Adds a note beside a rule: after its last note or clause, one level deeper. A one-line item
+ * (`{ judged }`) opens into a block so the note gets a line of its own.
+ */
+export function addNote(text: string, owner: NoteOwner, value: string): TextEdit[] {
+  const found = findOwner(ast(text), owner);
+  if (!found) return [];
+  const { node, braces } = found;
+  const clause = `note ${quote(value)}`;
+  const indent = indentOf(text, node.span.start.offset);
+  if (!braces) {
+    const at = lineEnd(text, Math.max(node.span.start.offset, node.span.end.offset - 1));
+    const nl = at === text.length && !text.endsWith("\n") ? "\n" : "";
+    return [insert(at, `${nl}${indent}  ${clause}\n`)];
+  }
+  const close = node.span.end.offset - 1;
+  const closeLineStart = lineStart(text, close);
+  if (text.slice(closeLineStart, close).trim() === "") return [insert(closeLineStart, `${indent}  ${clause}\n`)];
+  // `{ judged }` on one line: `{\n  judged\n  note "…"\n}`.
+  const open = text.indexOf("{", node.span.start.offset);
+  const inner = text.slice(open + 1, close).trim();
+  return [{ start: open, end: node.span.end.offset, text: `{\n${indent}  ${inner}\n${indent}  ${clause}\n${indent}}` }];
+}
+
+// ---- conditions -------------------------------------------------------------------------------
+
+/** Replaces a veto's condition (`when …`) by `condition` as written. */
+export function setVetoCondition(text: string, vetoId: string, condition: string): TextEdit[] {
+  for (const d of ast(text).declarations) {
+    if (d.type !== "VetoGroup") continue;
+    const v = d.vetoes.find((x) => x.id === vetoId);
+    if (v) return [replace(v.when.span, condition.trim())];
+  }
+  return [];
+}
+
+function requirementsOf(file: A.RuleFile, grade: string | null): { block: A.EligibilityDecl | A.GradeDecl | null; list: readonly A.Requirement[] } {
+  const block = grade === null ? file.declarations.find((d): d is A.EligibilityDecl => d.type === "Eligibility") ?? null : findGrade(file, grade);
+  return { block, list: block?.requirements ?? [] };
+}
+
+/** Replaces the condition of a requirement of a grade (or, with `null`, of the eligibility block). */
+export function setRequirementCondition(text: string, grade: string | null, index: number, condition: string): TextEdit[] {
+  const r = requirementsOf(ast(text), grade).list[index];
+  return r ? [replace(r.condition.span, condition.trim())] : [];
+}
+
+/** Sets a requirement's printed text (its label). */
+export function setRequirementLabel(text: string, grade: string | null, index: number, label: string): TextEdit[] {
+  const r = requirementsOf(ast(text), grade).list[index];
+  return r ? [replace(r.label.span, quote(label))] : [];
+}
+
+/** Appends `require "label": condition` to a grade (or the eligibility block) before its closing brace. */
+export function addRequirement(text: string, grade: string | null, label: string, condition: string): TextEdit[] {
+  const { block } = requirementsOf(ast(text), grade);
+  if (!block) return [];
+  const close = block.span.end.offset - 1;
+  const indent = `${indentOf(text, block.span.start.offset)}  `;
+  return [insert(lineStart(text, close), `${indent}require ${quote(label)}: ${condition.trim()}\n`)];
+}
+
+/** Removes a requirement with its notes. */
+export function removeRequirement(text: string, grade: string | null, index: number): TextEdit[] {
+  const r = requirementsOf(ast(text), grade).list[index];
+  if (!r) return [];
+  const { start, end } = nodeLines(text, r.span);
+  return [{ start, end, text: "" }];
+}
+
+/** Points a tiers item at another input (`tiers 输入项 { … }`): which input the tiers read. */
+export function setTiersInput(text: string, itemId: string, input: string): TextEdit[] {
+  const f = findItem(ast(text), itemId)?.item.form;
+  return f?.type === "Tiers" ? [replace(f.value.span, input)] : [];
+}
+
+const DIGITS = "零一二三四五六七八九";
+
+/** 一 … 九十九 → 1 … 99; null for anything else. */
+export function chineseNumberValue(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  const m = /^([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)$/.exec(s);
+  if (!m || s === "") return null;
+  if (!m[2]) return m[1] && !m[3] ? DIGITS.indexOf(m[1]) : null;
+  return (m[1] ? DIGITS.indexOf(m[1]) : 1) * 10 + (m[3] ? DIGITS.indexOf(m[3]) : 0);
+}
+
+/** 1 … 99 → 一 … 九十九. */
+export function chineseNumberText(n: number): string {
+  if (n < 10) return DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? "" : DIGITS[tens]}十${ones ? DIGITS[ones] : ""}`;
+}
+
+/**
+ * Adds a section after the last one; when a veto group already has that id (the notice's 十一
+ * 否决项 after a new section 十一), the veto group takes the next number, so ids stay unique.
+ */
+export function addSectionRenumberingVetoes(text: string, id: string, title: string, weight: string): TextEdit[] {
+  const file = ast(text);
+  const group = file.declarations.find((d): d is A.VetoGroupDecl => d.type === "VetoGroup" && d.id.value === id);
+  const added = addSection(text, id, title, weight);
+  if (!group) return added;
+  const n = chineseNumberValue(id);
+  const taken = new Set(file.declarations.flatMap((d) => (d.type === "Section" || d.type === "VetoGroup" ? [d.id.value] : [])));
+  let next = n === null ? null : n + 1;
+  while (next !== null && taken.has(chineseNumberText(next))) next++;
+  const newId = next === null ? `${id}_2` : /^\d+$/.test(id) ? String(next) : chineseNumberText(next);
+  return [...added, replace(group.id.span, newId)];
+}
+
+/** A section's or an item's own expert rule; an unset clause is inherited (item → section → file). */
+export interface ExpertRule {
+  readonly combine?: "mean" | "trimmed mean" | undefined;
+  readonly round?: string | undefined;
+  readonly spread?: string | undefined;
+  readonly atLeast?: string | undefined;
+}
+
+/** The one-line `experts { … }` block of a rule (null when it sets nothing). */
+export function expertRuleText(rule: ExpertRule): string | null {
+  const clauses = [
+    rule.combine ? `combine ${rule.combine}` : "",
+    rule.round?.trim() ? `round ${dec(rule.round)}` : "",
+    rule.spread?.trim() ? `spread ${dec(rule.spread)}` : "",
+    rule.atLeast?.trim() ? `at least ${dec(rule.atLeast)} experts` : "",
+  ].filter(Boolean);
+  return clauses.length ? `experts { ${clauses.join(" ")} }` : null;
+}
+
+/**
+ * Sets (or, when it sets nothing, removes) a section's own expert rule — the file's `experts`
+ * block stays the default for the other sections. Written as one line, first in the section.
+ */
+export function setSectionExperts(text: string, sectionId: string, rule: ExpertRule): TextEdit[] {
+  const s = findSection(ast(text), sectionId);
+  if (!s) return [];
+  const block = expertRuleText(rule);
+  if (s.experts) {
+    if (block) return [replace(s.experts.span, block)];
+    return [removeClause(text, s.experts.span.start.offset, s.experts.span.end.offset)];
+  }
+  return block ? [insertFirstInBlock(text, s, block)] : [];
 }

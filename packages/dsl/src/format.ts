@@ -27,7 +27,8 @@
  *
  * `format` never throws and never changes a file it cannot read: with a syntax error (P…, L…),
  * a duplicate header (S004, whose second header the AST drops) or a file too large to read
- * (M00x), it returns the text unchanged with the diagnostics. A clause written twice (`year 2024
+ * (M00x), or a section or item with two experts blocks (X002), it returns the text unchanged
+ * with the diagnostics. A clause written twice (`year 2024
  * year 2025`: the AST keeps one) would be deleted by printing the AST, so then too the text is
  * left unchanged, with warning F001. Last, it checks its own output (same AST, same comments)
  * and falls back to the unchanged text should that ever fail.
@@ -46,7 +47,8 @@ const INDENT = "  ";
 
 /** Diagnostics of `parse` that mean the AST does not hold the whole file. */
 function blocksFormatting(d: Diagnostic): boolean {
-  return d.code.startsWith("P") || d.code.startsWith("L") || d.code === "S004" || d.code === "S020" || d.code.startsWith("M");
+  // X002 from the parser: a section or item with two experts blocks, whose second the AST drops.
+  return d.code.startsWith("P") || d.code.startsWith("L") || d.code === "S004" || d.code === "S020" || d.code === "X002" || d.code.startsWith("M");
 }
 
 /** Formats a rule file. Never throws; a file with syntax errors comes back unchanged. */
@@ -430,7 +432,9 @@ class DocBuilder {
     const weight = d.weight ? ` weight ${d.weight.value}` : "";
     const cap = d.cap ? ` cap ${d.cap.value}` : "";
     const items = d.items.map((i) => this.item(i));
-    return this.block(`section ${d.id.value} ${quote(d.title.value)}${weight}${cap} {`, d, [d.id, d.title, d.weight, d.cap], [...items, ...this.notes(d.notes)]);
+    // The section's expert rule comes first: it reads as the heading of the items it governs.
+    const experts = d.experts ? [this.experts(d.experts, true)] : [];
+    return this.block(`section ${d.id.value} ${quote(d.title.value)}${weight}${cap} {`, d, [d.id, d.title, d.weight, d.cap], [...experts, ...items, ...this.notes(d.notes)]);
   }
 
   private item(i: A.ItemDecl): Doc {
@@ -438,9 +442,10 @@ class DocBuilder {
     const form = this.form(i.form);
     if (form) children.push(form);
     if (i.cap) children.push(this.line(`cap ${i.cap.value}`, [i.cap]));
+    if (i.experts) children.push(this.experts(i.experts, true));
     children.push(...this.notes(i.notes));
     const points = i.points ? ` points ${i.points.value}` : "";
-    const compact = i.form.type === "Judged" && !i.cap && i.notes.length === 0;
+    const compact = i.form.type === "Judged" && !i.cap && !i.experts && i.notes.length === 0;
     return this.block(`item ${i.number.text} ${quote(i.text.value)}${points} {`, i, [i.number, i.text, i.points], children, compact);
   }
 
@@ -517,13 +522,15 @@ class DocBuilder {
     return this.block(`grade ${d.name.value}${this.label(d.label)} {`, d, [d.name, d.label], children);
   }
 
-  private experts(d: A.ExpertsDecl): Doc {
+  /** `nested`: a section's or item's block, printed on one line when it holds one clause. */
+  private experts(d: A.ExpertsDecl, nested = false): Doc {
     const children: Doc[] = [];
     if (d.combine) children.push(this.line(`combine ${d.combine.value}`, [d.combine]));
     if (d.round) children.push(this.line(`round ${d.round.value}`, [d.round]));
     if (d.spread) children.push(this.line(`spread ${d.spread.value}`, [d.spread]));
+    if (d.atLeast) children.push(this.line(`at least ${d.atLeast.value} experts`, [d.atLeast]));
     children.push(...this.notes(d.notes));
-    return this.block("experts {", d, [], children);
+    return this.block("experts {", d, [], children, nested);
   }
 }
 

@@ -806,6 +806,7 @@ class AstBuilder {
       weight: this.num(tok(c, "weight")),
       cap: this.num(tok(c, "cap")),
       items: subs(c, "itemDecl").map((i) => this.item(i, id.value)),
+      experts: this.nestedExperts(c),
       notes: this.notes(c),
       span: this.nodeSpan(n),
     };
@@ -834,9 +835,17 @@ class AstBuilder {
       points: this.num(tok(c, "points")),
       form: formNode ? this.scoreForm(formNode) : { type: "MissingForm", span },
       cap: this.num(tok(c, "cap")),
+      experts: this.nestedExperts(c),
       notes: this.notes(c),
       span,
     };
+  }
+
+  /** A section's or an item's own experts block; a second one is X002 (once per level) and is not read. */
+  private nestedExperts(c: Children): A.ExpertsDecl | null {
+    const blocks = subs(c, "expertsDecl");
+    for (const extra of blocks.slice(1)) this.diagnostics.push(diagnostic("X002", this.nodeSpan(extra)));
+    return blocks[0] ? this.experts(blocks[0]) : null;
   }
 
   private scoreForm(n: CstNode): A.ScoreForm {
@@ -965,7 +974,7 @@ class AstBuilder {
 
   private experts(n: CstNode): A.ExpertsDecl {
     const c = n.children as Children;
-    this.once(c, [["Kw_combine", "combine"], ["round", "round"], ["spread", "spread"]]);
+    this.once(c, [["Kw_combine", "combine"], ["round", "round"], ["spread", "spread"], ["atLeast", "at least"]]);
     const mean = tok(c, "Kw_mean");
     const trimmed = tok(c, "Kw_trimmed");
     const combine = tok(c, "Kw_combine");
@@ -974,6 +983,7 @@ class AstBuilder {
       combine: combine && mean ? { value: trimmed ? "trimmed mean" : "mean", span: merge(tokenSpan(combine), tokenSpan(mean)) } : null,
       round: this.num(tok(c, "round")),
       spread: this.num(tok(c, "spread")),
+      atLeast: this.num(tok(c, "atLeast")),
       notes: this.notes(c),
       span: this.nodeSpan(n),
     };

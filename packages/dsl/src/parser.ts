@@ -132,12 +132,12 @@ const BLOCK_CONTENT: Record<string, string> = {
   enumDecl: "名称 name, note",
   recordDecl: "名称 name, note",
   tableDecl: "名称 name, note",
-  sectionDecl: "item, note",
-  itemDecl: "cap, note",
+  sectionDecl: "item, experts, note",
+  itemDecl: "cap, experts, note",
   vetoGroupDecl: "veto, note",
   eligibilityDecl: "require, note",
   gradeDecl: "pass, window, quota, require, note",
-  expertsDecl: "combine, round, spread, note",
+  expertsDecl: "combine, round, spread, at least, note",
 };
 
 /** The first words of the scoring forms, for "expected a scoring form" messages. */
@@ -407,7 +407,13 @@ export class RuleParser extends CstParser {
     this.OPTION(() => { this.CONSUME(T.Weight); this.CONSUME2(T.NumberLiteral, { LABEL: "weight" }); });
     this.OPTION2(() => { this.CONSUME(T.Cap); this.CONSUME3(T.NumberLiteral, { LABEL: "cap" }); });
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.OR2([{ ALT: () => this.SUBRULE(this.itemDecl) }, { ALT: () => this.SUBRULE(this.note) }]));
+    this.MANY(() =>
+      this.OR2([
+        { ALT: () => this.SUBRULE(this.itemDecl) },
+        { ALT: () => this.SUBRULE(this.expertsDecl) },
+        { ALT: () => this.SUBRULE(this.note) },
+      ]),
+    );
     this.CONSUME(T.RBrace);
   });
 
@@ -425,6 +431,7 @@ export class RuleParser extends CstParser {
     this.MANY(() =>
       this.OR([
         { ALT: () => { this.CONSUME(T.Cap); this.CONSUME2(T.NumberLiteral, { LABEL: "cap" }); } },
+        { ALT: () => this.SUBRULE(this.expertsDecl) },
         { ALT: () => this.SUBRULE(this.note) },
       ]),
     );
@@ -595,6 +602,15 @@ export class RuleParser extends CstParser {
         },
         { ALT: () => { this.CONSUME(T.Round); this.CONSUME(T.NumberLiteral, { LABEL: "round" }); } },
         { ALT: () => { this.CONSUME(T.Spread); this.CONSUME2(T.NumberLiteral, { LABEL: "spread" }); } },
+        {
+          // at least 4 experts
+          ALT: () => {
+            this.CONSUME(T.At);
+            this.CONSUME(T.Least);
+            this.CONSUME3(T.NumberLiteral, { LABEL: "atLeast" });
+            this.CONSUME2(T.Experts);
+          },
+        },
         { ALT: () => this.SUBRULE(this.note) },
       ]),
     );

@@ -11,6 +11,7 @@
  */
 import { tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
+import { levelText, type EffectiveExperts } from "./experts.js";
 import { check, type CheckResult, type Model, type Sym, type ItemInfo } from "./checker.js";
 import * as D from "./decimal.js";
 import { EVALUATION_BUDGET } from "./cost.js";
@@ -446,6 +447,11 @@ export function outline(input: Analysis | string): OutlineSymbol[] {
       return { name: nonEmpty(name, "?"), detail, kind, range, selectionRange, children };
     };
     const source = (span: A.Span) => a.text.slice(span.start.offset, span.end.offset);
+    // An experts block at any level: its clauses as the detail ("trimmed mean · 0.01 · ≥ 4").
+    const expertsNode = (d: A.ExpertsDecl): OutlineSymbol => {
+      const detail = [d.combine?.value ?? "", d.round ? `round ${d.round.value}` : "", d.atLeast ? `at least ${d.atLeast.value}` : ""].filter(Boolean).join(" · ");
+      return node("experts", detail, "object", d.span, d.span);
+    };
     const h = file.header;
     const entries: { offset: number; sym: OutlineSymbol }[] = [];
     if (h) {
@@ -463,8 +469,10 @@ export function outline(input: Analysis | string): OutlineSymbol[] {
               "method",
               it.span,
               it.number.span,
+              it.experts ? [expertsNode(it.experts)] : [],
             ),
           );
+          if (d.experts) items.unshift(expertsNode(d.experts));
           sym = node(`${d.id.value} ${d.title.value}${d.weight ? ` (${d.weight.value} 分)` : ""}`, d.cap ? `cap ${d.cap.value}` : "", "module", d.span, d.id.span, items);
           break;
         }
@@ -503,7 +511,7 @@ export function outline(input: Analysis | string): OutlineSymbol[] {
           break;
         }
         case "Experts":
-          sym = node("experts", d.combine?.value ?? "", "object", d.span, d.span);
+          sym = expertsNode(d);
           break;
       }
       if (sym) entries.push({ offset: d.span.start.offset, sym });
@@ -577,7 +585,12 @@ const KEYWORD_HELP: Readonly<Record<string, Explanation & { fn?: Explanation }>>
   window: { zh: "申报期：window 起 to 止", en: "the application window: window from to until" },
   quota: { zh: "名额：每个设区市推荐不超过 N 家", en: "the quota: at most N per city" },
   city: { zh: "设区市", en: "city" },
-  experts: { zh: "专家评分的汇总规则", en: "how the experts' scores are combined" },
+  experts: {
+    zh: "专家评分的汇总规则；写在部分或评分项内时只管该部分或该项，未写的子句沿用上一层（评分项 → 部分 → 全文件）",
+    en: "how the experts' scores are combined; inside a section or an item it governs only that, inheriting every clause it leaves out (item → section → file)",
+  },
+  at: { zh: "at least N experts：每个专家评分项至少须有 N 位专家评分，否则申请有误", en: "at least N experts: each judged item needs N experts' scores, or the application is in error" },
+  least: { zh: "at least N experts：每个专家评分项至少须有 N 位专家评分，否则申请有误", en: "at least N experts: each judged item needs N experts' scores, or the application is in error" },
   combine: { zh: "汇总方式：mean 平均，trimmed mean 去掉最高最低后平均", en: "how scores are combined: mean, or trimmed mean without the highest and lowest" },
   mean: { zh: "取平均", en: "the mean" },
   trimmed: { zh: "去掉一个最高分和一个最低分", en: "drop one highest and one lowest score" },
@@ -740,11 +753,23 @@ function itemHover(info: ItemInfo | undefined, item: A.ItemDecl): string {
       en.push(`cap ${item.cap.value} (uncapped up to ${D.format(info.uncapped.max)})`);
     }
     parts.push(zh.join("，"), en.join(", "));
+    if (info.experts) parts.push(expertsLine(info.experts, info.section.id.value, item.id));
   } else if (points !== null) {
     parts.push(`分值 ${D.format(points)} 分 · ${D.format(points)} points`);
   }
   parts.push(...notesLines(item.notes));
   return parts.join("\n\n");
+}
+
+/** Which expert rule a judged item follows, every clause as inherited: for the item's hover. */
+function expertsLine(e: EffectiveExperts, sectionId: string, itemId: string): string {
+  const name = levelText(e.level, sectionId, itemId);
+  const zh = [e.combine === "trimmed mean" ? "去掉最高最低后平均" : "取平均"];
+  const en: string[] = [e.combine ?? "mean"];
+  if (e.round !== null) { zh.push(`按 ${e.round} 取整`); en.push(`rounded to ${e.round}`); }
+  if (e.spread !== null) { zh.push(`相差超过 ${e.spread} 分提示复核`); en.push(`flagged beyond a spread of ${e.spread}`); }
+  if (e.atLeast !== null) { zh.push(`至少 ${e.atLeast} 位专家`); en.push(`at least ${e.atLeast} experts`); }
+  return `专家评分：${md(name.zh)}，${md(zh.join("，"))}\n\nexperts: ${md(name.en)}: ${md(en.join(", "))}`;
 }
 
 function sectionHover(a: Analysis, s: A.SectionDecl): string {
@@ -959,8 +984,12 @@ const EXPERTS_CLAUSES: readonly CompletionCandidate[] = [
   snippet("combine trimmed mean", "combine trimmed mean", "去最高最低后平均 · trimmed mean", "keyword"),
   snippet("round", "round ${1:0.01}", "取整步长 · rounding step", "keyword"),
   snippet("spread", "spread ${1:1}", "差异提示 · spread", "keyword"),
+  snippet("at least … experts", "at least ${1:3} experts", "至少几位专家 · required number of experts", "keyword"),
   NOTE,
 ];
+
+/** An experts block inside a section or an item: only the clauses that differ from the level above. */
+const NESTED_EXPERTS = snippet("experts", "experts {\n\tcombine ${1|mean,trimmed mean|}\n}", "本部分/本项的专家评分规则 · experts for this section or item");
 
 const INPUT_OPTIONS: readonly CompletionCandidate[] = [
   snippet("min", "min ${1:0}", "最小值 · min", "keyword"),
@@ -1217,9 +1246,9 @@ function statementStarts(ctx: Ctx): CompletionCandidate[] {
       return [...columns, ...rows, NOTE];
     }
     case "section":
-      return [snippet("item", `item \${1:${nextNumber(f, T.Item)}} "\${2:评分内容}" points \${3:2} {\n\t\${4:judged}\n}`, "评分项 · item"), NOTE];
+      return [snippet("item", `item \${1:${nextNumber(f, T.Item)}} "\${2:评分内容}" points \${3:2} {\n\t\${4:judged}\n}`, "评分项 · item"), NESTED_EXPERTS, NOTE];
     case "item":
-      return f.direct.length === 0 ? [...FORM_SNIPPETS, CAP, NOTE] : [CAP, NOTE];
+      return f.direct.length === 0 ? [...FORM_SNIPPETS, CAP, NOTE] : [CAP, NESTED_EXPERTS, NOTE];
     case "highest":
       return [snippet("award … when …", 'award ${1:2} "${2:说明}" when ${3:条件}', "分支 · branch")];
     case "tiers":
@@ -1536,6 +1565,17 @@ function fixesFor(a: Analysis, d: Diagnostic): Omit<CodeAction, "diagnostic" | "
   const decls = a.parse.ast.declarations;
   const at = d.span.start.offset;
   switch (d.code) {
+    // Revision findings: the right text is in `data.replacement` when it is certain.
+    case "S022":
+    case "S023":
+    case "H001":
+    case "H002":
+    case "H004": {
+      const to = data.replacement;
+      if (to === undefined) return [];
+      const from = a.text.slice(d.span.start.offset, d.span.end.offset);
+      return [{ title: `把 ${from} 改为 ${to}`, titleEn: `change ${from} to ${to}`, edits: [replace(a, d.span, to)], isPreferred: true }];
+    }
     case "S007":
     case "S008": {
       const out: Omit<CodeAction, "diagnostic" | "diagnosticCode">[] = [];

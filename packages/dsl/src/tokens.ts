@@ -72,6 +72,9 @@ export const Mean = keyword("mean");
 export const Trimmed = keyword("trimmed");
 export const Round = keyword("round");
 export const Spread = keyword("spread");
+/** `at least 4 experts`: the number of experts an item needs. */
+export const At = keyword("at");
+export const Least = keyword("least");
 export const To = keyword("to");
 export const Of = keyword("of");
 export const Min = keyword("min", [FunctionKeyword]);
@@ -159,7 +162,7 @@ export const Colon = createToken({ name: "Colon", pattern: /:/, label: "':'" });
 const keywords: TokenType[] = [
   Ruleset, Years, Year, Document, Effective, Total, Application, DateKw, Note, Enum, Record,
   Input, Table, Columns, Section, Weight, Item, Points, Cap, Vetoes, Veto, Eligibility, Require,
-  Grade, Pass, Window, Quota, City, Experts, Combine, Mean, Trimmed, Round, Spread, To, Of, Min,
+  Grade, Pass, Window, Quota, City, Experts, Combine, Mean, Trimmed, Round, Spread, At, Least, To, Of, Min,
   Max, Unit, En, Help, Optional, YesNo, Count, DecimalKw, Text, SetKw, List, Judged, Award, When,
   Per, Base, Plus, Further, Highest, Sum, Over, Where, Tiers, Formula, And, Or, Not, In, Within,
   Before, After, Any, All, Present, Size, True, False, Months, Days,

@@ -1,6 +1,6 @@
 /**
  * A policy officer's afternoon, in the structure view only — the text is never touched:
- * create 2025 from 2024; raise the patent cap from 2 to 3 and invention patents to 1.5 each;
+ * create 2025 from 2024 (its windows move to 2025; the header's note that names 2024 is updated); raise the patent cap from 2 to 3 and invention patents to 1.5 each;
  * lower section 八 by 2 points by removing two items; add an input and a new item with tiers
  * (R&D spending ratio ≥ 3% → 1, ≥ 5% → 2); add a veto; keep the total at 100 — which these
  * changes alone cannot (they add 1 point net), so she also lowers 三①'s cap from 4 to 3 — with
@@ -41,15 +41,22 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("new-year-year").fill("2025");
     await page.getByTestId("new-year-document").fill("苏市监〔2025〕18号");
     await page.getByTestId("new-year-create").click();
-    await expect.poll(() => page.getByTestId("file").inputValue()).toBe("2025.rules");
-    await expect.poll(async () => (await modelText(page)).includes("year 2025")).toBe(true);
+    // Creating the year also carries its rule tests (written with fsync): the shared machine may take a while.
+    await expect.poll(() => page.getByTestId("file").inputValue(), { timeout: 30_000 }).toBe("2025.rules");
+    await expect.poll(async () => (await modelText(page)).includes("year 2025"), { timeout: 10_000 }).toBe(true);
     await page.getByTestId("view-structure").click();
     await page.getByTestId("structure").waitFor();
+    // The header's note still names the 2024 indicators (the checker warns): updated.
+    const note = page.getByTestId("note-header-0");
+    await note.fill((await note.inputValue()).replace("2024年度", "2025年度"));
+    await note.press("Enter");
 
     // 七③: cap 2 → 3, invention patents 1 → 1.5 each; its full marks and the section's follow.
     await setCell(page, "cap-七.3", "3");
     await setCell(page, "points-七.3", "3");
     await setCell(page, "per-七.3-0", "1.5");
+    // … and its printed text says so (the checker warns while it prints the old figures).
+    await setCell(page, "item-text-七.3", "发明专利每个得 1.5 分，实用新型、外观设计每个得 0.5 分。(得分可累计，最高不超过 3 分)");
     // 八: remove ⑩ and ⑨, weight 10 → 8.
     await page.getByTestId("remove-八.10").click();
     await page.getByTestId("remove-八.9").click();
@@ -78,6 +85,12 @@ describe("a policy officer's afternoon in the structure view", () => {
     // … so 三① is capped at 3 instead of 4, and 三 goes from 8 to 7.
     await setCell(page, "cap-三.1", "3");
     await setCell(page, "points-三.1", "3");
+    const t31 = page.getByTestId("item-text-三.1");
+    await t31.fill((await t31.inputValue()).replace("最高不超过 4 分", "最高不超过 3 分"));
+    await t31.press("Enter");
+    const n31 = page.getByTestId("note-三.1-0");
+    await n31.fill((await n31.inputValue()).replace("最高 4 分", "最高 3 分"));
+    await n31.press("Enter");
     await setCell(page, "weight-三", "7");
     await expect.poll(() => page.getByTestId("struct-total").textContent()).toMatch(/各部分满分合计 100 \/ 总分.*✓/);
     // A veto.
@@ -123,6 +136,14 @@ describe("a policy officer's afternoon in the structure view", () => {
       "ruleset ruleset.effective",
       "ruleset ruleset.title",
       "ruleset ruleset.year",
+      "note-removed ruleset",
+      "note-added ruleset",
+      "grade-window grade:AA",
+      "grade-window grade:AAA",
+      "item-renamed 三.1",
+      "note-removed 三.1",
+      "note-added 三.1",
+      "item-renamed 七.3",
       "section-weight 七",
       "section-weight 三",
       "section-weight 八",
@@ -158,8 +179,8 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("show-compare").click();
     await page.getByTestId("compare").waitFor();
     await page.getByTestId("compare-with").selectOption("2024.rules");
-    await expect.poll(() => page.getByTestId("diff-change").count()).toBe(diff.changes.length);
-    await expect.poll(() => page.getByTestId("impact-summary").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("diff-change").count(), { timeout: 30_000 }).toBe(diff.changes.length);
+    await expect.poll(() => page.getByTestId("impact-summary").count(), { timeout: 30_000 }).toBe(1);
     expect(await page.getByTestId("impact-summary").textContent()).toMatch(/^20 份申请/);
     await page.screenshot({ path: join(repo, "docs/images/compare.png") });
     await page.getByTestId("compare-close").click();
@@ -167,5 +188,5 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("struct-section-七").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(repo, "docs/images/structure.png") });
     await page.close();
-  });
+  }, 300_000);
 });

@@ -16,6 +16,7 @@ import { Structure } from "./Structure.js";
 import { HistoryDialog } from "./History.js";
 import { CompareDialog } from "./Compare.js";
 import { TOKEN_KEY } from "./api.js";
+import { Revision } from "./revision/Revision.js";
 
 const STORAGE = "jsqc:unsaved:";
 
@@ -49,6 +50,7 @@ export function App() {
   const [view, setView] = useState<"text" | "structure">("text");
   const [showHistory, setShowHistory] = useState(false);
   const [showCompare, setShowCompare] = useState(false);
+  const [showRevision, setShowRevision] = useState(false);
   const [who, setWho] = useState<{ name: string; role: string } | null>(null);
   const editor = useRef<EditorHandle>(null);
   const dirty = opened !== null && text !== opened.text;
@@ -182,7 +184,12 @@ export function App() {
     return () => window.removeEventListener("keydown", onKey);
   }, [save]);
 
-  const onSource = useCallback((s: Source) => editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn }), []);
+  // A reason clicked in the preview: its row in the structure view, or its text in the editor.
+  const [focus, setFocus] = useState<{ line: number; column: number } | null>(null);
+  const onSource = useCallback((s: Source) => {
+    if (view === "structure") setFocus({ line: s.line, column: s.column });
+    else editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
+  }, [view]);
   const onExample = useCallback(async (exampleName: string) => setApplication((await api.example(exampleName)) as Application), []);
 
   const createYear = async () => {
@@ -193,6 +200,7 @@ export function App() {
       await refreshFiles();
       setNewYear(null);
       setName(r.name);
+      setShowRevision(true);
     } catch (err) {
       setStatus(err instanceof HttpError ? (lang === "zh" ? err.body.message : err.body.messageEn) : String(err));
     }
@@ -214,11 +222,12 @@ export function App() {
               {files.map((f) => <option key={f.name} value={f.name}>{f.name}{f.kind === "draft" ? `（${w.draft}）` : ""}</option>)}
             </select>
           </label>
-          <button type="button" data-testid="save" onClick={() => void save(false)} disabled={!dirty && !isDraft}>{w.save}</button>
+          <button type="button" data-testid="save" onClick={() => (isDraft && !dirty ? setShowRevision(true) : void save(false))} disabled={!dirty && !isDraft}>{w.save}</button>
           <button type="button" data-testid="save-draft" onClick={() => void save(true)} disabled={!dirty}>{w.saveDraft}</button>
           <button type="button" data-testid="format" onClick={() => editor.current?.format()}>{w.format}</button>
           <button type="button" data-testid="show-compare" onClick={() => setShowCompare(true)} disabled={files.length < 2}>{w.compare}</button>
           <button type="button" data-testid="show-history" onClick={() => setShowHistory(true)}>{w.history}</button>
+          <button type="button" data-testid="show-revision" onClick={() => setShowRevision(!showRevision)}>{lang === "zh" ? "复核与发布" : "Review & publish"}</button>
           <button type="button" data-testid="new-year" onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYear}</button>
           <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
           <span className={`problems ${errors ? "has-errors" : ""}`} data-testid="problems">{problems}</span>
@@ -244,11 +253,16 @@ export function App() {
               {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={setText} onDiagnostics={onDiagnostics} />}
             </div>
             {view === "structure" && opened && (
-              <Structure text={text} onEdits={(es) => editor.current?.applyEdits(es)} onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()}
+              <Structure text={text} onEdits={(es) => editor.current?.applyEdits(es)} onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()} focus={focus}
                 onReveal={(span) => { setView("text"); setTimeout(() => editor.current?.select({ line: span.start.line, column: span.start.column, endLine: span.end.line, endColumn: span.end.column }), 0); }} />
             )}
           </div>
           <div className="right">
+            {showRevision && opened && (
+              <Revision name={opened.name} text={text} ruleset={stale ? null : ruleset} errors={errors} dirty={dirty} lang={lang} onClose={() => setShowRevision(false)}
+                onReveal={(line, column) => { if (view === "structure") setFocus({ line, column }); else editor.current?.select({ line, column, endLine: line, endColumn: column }); }}
+                onPublished={(published) => { void refreshFiles(); setName(published); }} />
+            )}
             <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={(n) => void onExample(n)} />
           </div>
         </main>

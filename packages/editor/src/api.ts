@@ -2,6 +2,8 @@
 export interface FileInfo { name: string; year: string; kind: "published" | "draft"; etag: string; errors: number; warnings: number }
 export interface FileBody { name: string; source: string; etag: string }
 export interface ExampleInfo { name: string; enterprise?: { name?: string }; grade?: string }
+/** A rule test case with its application and expectation read in (`GET /api/files/:name/tests`). */
+export interface TestCase { file: string; index: number; name: string; application: unknown; grade?: unknown; inputs?: unknown; experts?: unknown; expect: unknown }
 export interface ApiError { code: string; message: string; messageEn: string; current?: { source: string; etag: string }; [k: string]: unknown }
 
 export class HttpError extends Error {
@@ -33,6 +35,9 @@ export const api = {
     }),
   newYear: (from: string, year: string, document: string) =>
     call<{ name: string; etag: string }>("api/files/new-year", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, year, ...(document ? { document } : {}) }) }),
+  tests: (name: string) => call<{ folder: string; cases: TestCase[] }>(`api/files/${encodeURIComponent(name)}/tests`),
+  acceptTest: (name: string, file: string, index: number, expect: unknown) =>
+    call<{ file: string; index: number }>(`api/files/${encodeURIComponent(name)}/tests`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ file, index, expect }) }),
   whoami: () => call<{ name: string; role: string; authenticated: boolean }>("api/whoami"),
   history: (name: string) => call<{ version: string; at: string; who: string; etag: string; size: number; savedBy?: string }[]>(`api/files/${encodeURIComponent(name)}/history`),
   version: (name: string, version: string) => call<{ source: string; etag: string }>(`api/files/${encodeURIComponent(name)}/history/${encodeURIComponent(version)}`),

@@ -4,7 +4,7 @@
  * Every compiled part keeps the id and source span of the rule it came from, for the trace.
  */
 import {
-  parse, check, hasErrors, decimal as D,
+  parse, check, hasErrors, effectiveExperts, fileExperts, decimal as D,
   type Diagnostic, type Model, type Sym, type Expr, type ItemDecl, type Span, type RuleFile, type ScoreForm,
   type SectionDecl, type Requirement, type ParseResult,
 } from "@jsqc/dsl";
@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { addDuration, yearOf, formatDay, type Day } from "./dates.js";
 import { converter, type Converter } from "./input.js";
 import { applicationSchema } from "./schema.js";
+import { compileRule, DEFAULT_RULE, type CountedItem, type ExpertRule } from "./experts.js";
 
 /** What an evaluation reads: the converted inputs, the records of enclosing quantifiers, a trace sink. */
 export interface Env {
@@ -65,6 +66,8 @@ export interface CompiledItem {
   readonly branch: ((env: Env) => number) | null;
   /** For judged items, the index into `Env.judged`. */
   readonly judgedIndex: number;
+  /** For judged items, the expert rule that applies (the file's, the section's or its own). */
+  readonly experts: ExpertRule | null;
 }
 
 export interface CompiledSection {
@@ -114,7 +117,10 @@ export interface Ruleset {
   readonly vetoes: readonly CompiledCondition[];
   readonly eligibility: readonly CompiledCondition[];
   readonly grades: readonly CompiledGrade[];
-  readonly experts: { readonly combine: "mean" | "trimmed mean"; readonly round: D.Dec | null; readonly spread: D.Dec | null };
+  /** The file's expert rule (its top-level block); each judged item carries the rule that applies to it. */
+  readonly experts: ExpertRule;
+  /** Judged items whose rule requires `at least N experts`. */
+  readonly counted: readonly CountedItem[];
   readonly schema: z.ZodType;
 }
 
@@ -154,6 +160,11 @@ export function compile(source: string, file = "<rules>", parsed?: { parse: Pars
 
 interface Scope { readonly record: string; readonly depth: number }
 
+/** An item's text, shortened for a message. */
+function short(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
 const truthy = (v: unknown): boolean => v === true;
 
 class Compiler {
@@ -190,7 +201,8 @@ class Compiler {
     const vetoes: CompiledCondition[] = [];
     const eligibility: CompiledCondition[] = [];
     const grades: CompiledGrade[] = [];
-    let experts: Ruleset["experts"] = { combine: "mean", round: null, spread: null };
+    const fileRule = fileExperts(this.ast);
+    const experts: ExpertRule = fileRule ? compileRule(effectiveExperts(fileRule, null, null), "", "") : DEFAULT_RULE;
     for (const d of this.ast.declarations) {
       switch (d.type) {
         case "Section": sections.push(this.section(d)); break;
@@ -202,13 +214,6 @@ class Compiler {
           for (const r of d.requirements) eligibility.push(this.requirement(`基本条件.${eligibility.length + 1}`, r));
           break;
         case "Grade": grades.push(this.grade(d)); break;
-        case "Experts":
-          experts = {
-            combine: d.combine?.value ?? "mean",
-            round: d.round ? D.parseDec(d.round.value) : null,
-            spread: d.spread ? D.parseDec(d.spread.value) : null,
-          };
-          break;
         default: break;
       }
     }
@@ -234,6 +239,7 @@ class Compiler {
       eligibility,
       grades,
       experts,
+      counted: items.flatMap((i): CountedItem[] => (i.experts?.atLeast != null ? [{ id: i.id, label: `${i.id}「${short(i.text)}」`, rule: i.experts }] : [])),
       schema: applicationSchema(this.model, grades.map((g) => g.name)),
     };
   }
@@ -281,6 +287,7 @@ class Compiler {
       reads: [...reads],
       judgedIndex,
       branch: branch ?? null,
+      experts: info?.experts ? compileRule(info.experts, info.section.id.value, item.id) : null,
     };
   }
 

@@ -7,6 +7,7 @@ import type { CompiledCondition, Env, Ruleset, SourceRef, TraceSink } from "./co
 import { formatDay, type Day } from "./dates.js";
 import { INVALID } from "./input.js";
 import { toInputErrors, withinLength, type InputError } from "./schema.js";
+import { atLeastErrors, combineItem, judgedReason, ruleTrace, type JudgedScore } from "./experts.js";
 import type * as R from "./result.js";
 
 export interface EvaluateOptions {
@@ -87,7 +88,7 @@ function prepare(rs: Ruleset, app: unknown): Prepared | null {
   }
   if (Object.keys(rawInputs).length !== seen) return null;
   const experts = a["experts"];
-  if (experts === undefined) return { inputs, grade, expertNames: [], scores: NO_SCORES };
+  if (experts === undefined) return rs.counted.length > 0 ? null : { inputs, grade, expertNames: [], scores: NO_SCORES };
   return readExperts(rs, experts, inputs, grade);
 }
 
@@ -134,6 +135,13 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
     }
     if (Object.keys(s).length !== n) return null;
   }
+  // An item scored by fewer experts than its rule requires: fullErrors says which.
+  for (const c of rs.counted) {
+    const k = judged.get(c.id)!;
+    let given = 0;
+    for (let e = 0; e < experts.length; e++) if (scores[e * width + k] === scores[e * width + k]) given++;
+    if (given < c.rule.atLeast!) return null;
+  }
   return { inputs, grade, expertNames: names, scores };
 }
 
@@ -161,55 +169,24 @@ export function validate(rs: Ruleset, application: unknown): InputError[] | null
 
 function fullErrors(rs: Ruleset, application: unknown): InputError[] {
   const parsed = rs.schema.safeParse(application);
-  if (parsed.success) {
-    // zod accepts what the fast path refused: say so plainly rather than pretend all is well.
-    return [{ path: "(根)", label: "申请", expected: "符合规则文件的申请", found: "…", message: "申请无法读取", messageEn: "the application could not be read" }];
-  }
-  return toInputErrors(rs.model, parsed.error.issues, application);
+  const few = atLeastErrors(rs.counted, application);
+  if (!parsed.success) return [...toInputErrors(rs.model, parsed.error.issues, application), ...few];
+  if (few.length > 0) return few;
+  // zod accepts what the fast path refused: say so plainly rather than pretend all is well.
+  return [{ path: "(根)", label: "申请", expected: "符合规则文件的申请", found: "…", message: "申请无法读取", messageEn: "the application could not be read" }];
 }
 
-interface JudgedScore {
-  points: D.Dec;
-  figures: { expert: string; score: D.Dec }[];
-  used: number;
-  spread: D.Dec;
-  flagged: "spread" | "unscored" | null;
-}
-
+/** Combines every judged item's scores, each by the expert rule that applies to it. */
 function combineExperts(rs: Ruleset, p: Prepared, withFigures: boolean): { points: D.Dec[]; details: JudgedScore[] } {
   const judged = rs.judged;
   const width = judged.length;
-  const experts = p.expertNames.length;
   const points: D.Dec[] = new Array(width);
   const details: JudgedScore[] = new Array(width);
-  const trimmed = rs.experts.combine === "trimmed mean";
-  const step = rs.experts.round;
-  const spreadLimit = rs.experts.spread;
-  const scores = p.scores;
   for (let k = 0; k < width; k++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    let sum = 0;
-    let n = 0;
-    const figures: { expert: string; score: D.Dec }[] = [];
-    for (let e = 0; e < experts; e++) {
-      const d = scores[e * width + k]!;
-      if (d !== d) continue; // NaN: this expert did not score the item
-      sum += d;
-      n++;
-      if (d < lo) lo = d;
-      if (d > hi) hi = d;
-      if (withFigures) figures.push({ expert: p.expertNames[e]!, score: d });
-    }
-    const scored = n;
-    if (trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
-    let pts = n === 0 ? 0 : n === 1 ? sum : D.div(sum, n * D.SCALE) ?? 0;
-    if (step !== null && step > 0) pts = D.roundTo(pts, step);
-    if (pts > judged[k]!.max) pts = judged[k]!.max;
-    points[k] = pts;
-    const spread = scored > 0 ? hi - lo : 0;
-    const flagged = scored === 0 ? "unscored" : spreadLimit !== null && spread > spreadLimit ? "spread" : null;
-    details[k] = { points: pts, figures, used: n, spread, flagged };
+    const item = judged[k]!;
+    const d = combineItem(item.experts ?? rs.experts, p.scores, width, k, p.expertNames, item.max, withFigures);
+    points[k] = d.points;
+    details[k] = d;
   }
   return { points, details };
 }
@@ -256,7 +233,7 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           kind: detail.flagged,
           message: detail.flagged === "unscored"
             ? `${item.id} 无专家评分，按 0 分计`
-            : `${item.id} 专家评分相差 ${D.format(detail.spread)} 分，超过 ${D.format(rs.experts.spread ?? 0)} 分，请复核`,
+            : `${item.id} 专家评分相差 ${D.format(detail.spread)} 分，超过 ${D.format(detail.rule.spread ?? 0)} 分，请复核`,
         });
       }
       if (trace) {
@@ -267,11 +244,14 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           form: item.form,
           points: amount(pts),
           maximum: amount(item.max),
-          reason: detail ? judgedReason(detail, rs) : item.explain(env, pts, raw),
+          reason: detail ? judgedReason(detail, decimalText) : item.explain(env, pts, raw),
           ...(item.branch ? { branch: item.branch(env) } : {}),
           ...(item.cap !== null ? { capped: raw > item.cap } : {}),
           inputs: item.reads.map((k) => inputValue(rs, p.inputs, k)),
-          ...(detail ? { experts: detail.figures.map((f) => ({ name: f.expert, score: amount(f.score) })) } : {}),
+          ...(detail ? {
+            experts: detail.figures.map((f) => (f.dropped ? { name: f.expert, score: amount(f.score), dropped: true } : { name: f.expert, score: amount(f.score) })),
+            expertRule: ruleTrace(detail.rule),
+          } : {}),
           source: source(item.source),
         };
       } else {
@@ -344,24 +324,9 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
   return result;
 }
 
-function judgedReason(d: JudgedScore, rs: Ruleset): string {
-  const n = d.figures.length;
-  if (n === 0) return "无专家评分 → 0";
-  // Hot with the trace on (most items are judged): cached decimal texts, no intermediate arrays.
-  let list = amount(d.figures[0]!.score).decimal;
-  for (let i = 1; i < n; i++) list += `、${amount(d.figures[i]!.score).decimal}`;
-  const how = rs.experts.combine === "trimmed mean" && n >= 3 ? "，去掉一个最高分和一个最低分后取平均" : n > 1 ? "，取平均" : "";
-  return `专家评分 ${list}${how}${roundText(rs)} → ${amount(d.points).decimal}`;
-}
-
-const roundTexts = new WeakMap<Ruleset, string>();
-function roundText(rs: Ruleset): string {
-  let t = roundTexts.get(rs);
-  if (t === undefined) {
-    t = rs.experts.round !== null ? `，按 ${D.format(rs.experts.round)} 取整` : "";
-    roundTexts.set(rs, t);
-  }
-  return t;
+/** Cached decimal text of a point value (hot with the trace on: most items are judged). */
+function decimalText(d: D.Dec): string {
+  return amount(d).decimal;
 }
 
 function inputValue(rs: Ruleset, inputs: unknown[], k: number): R.InputValue {

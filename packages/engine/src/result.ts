@@ -42,8 +42,28 @@ export interface ItemResult {
   /** Items with a cap: whether the cap cut the points. */
   readonly capped?: boolean;
   readonly inputs?: readonly InputValue[];
-  readonly experts?: readonly { readonly name: string; readonly score: Amount }[];
+  /** Judged items: every expert's score; `dropped` marks the two a trimmed mean left out. */
+  readonly experts?: readonly { readonly name: string; readonly score: Amount; readonly dropped?: true }[];
+  /** Judged items: the expert rule that applied (see ExpertRuleTrace). */
+  readonly expertRule?: ExpertRuleTrace;
   readonly source?: Source;
+}
+
+/**
+ * Which expert rule combined a judged item's scores: `level` file, section or item (or none when
+ * the file has no experts block), every clause as inherited, and where that block is written.
+ */
+export interface ExpertRuleTrace {
+  readonly level: "file" | "section" | "item" | "none";
+  readonly combine: "mean" | "trimmed mean";
+  readonly round: string | null;
+  readonly spread: string | null;
+  readonly atLeast: number | null;
+  /** The block's position (1-based, end exclusive); null for "none". */
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly endLine: number | null;
+  readonly endColumn: number | null;
 }
 
 export interface SectionResult {

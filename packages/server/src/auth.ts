@@ -67,6 +67,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "PUT /api/files/:name": POLICY,
   "DELETE /api/files/:name": POLICY,
   "POST /api/files/new-year": POLICY,
+  "GET /api/files/:name/tests": STAFF,
+  "PUT /api/files/:name/tests": POLICY,
   "GET /api/files/:name/history": STAFF,
   "GET /api/files/:name/history/:version": STAFF,
   "GET /api/examples": STAFF,

@@ -29,6 +29,7 @@ import { apiError, diagnosticJson } from "./json.js";
 import { AuditTrail, historyVersion, versionId, type AuditEntry, type AuditStatus, type Intent } from "./audit.js";
 import { LOCAL, type Identity } from "./auth.js";
 import { kindOf, readNoFollow, UnsafePathError, unsafeReason } from "./nofollow.js";
+import { carryTests, registerYearTests } from "./year-tests.js";
 
 /** A rule file's name: `<year>.rules` (published) or `<year>.draft.rules` (a draft). */
 export const STORE_FILE = /^(\d{4})(\.draft)?\.rules$/;
@@ -170,7 +171,8 @@ function quote(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
 }
 
-function shiftDate(date: string, years: number): string {
+/** A `YYYY-MM-DD` date moved by whole years (29 February → 28 February in a common year). */
+export function shiftDate(date: string, years: number): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return date;
   const y = Number(m[1]) + years;
@@ -205,6 +207,12 @@ export function newYearSource(source: string, year: string, document?: string): 
   if (newTitle !== title) at(header.title.span, newTitle);
   if (header.effectiveFrom) at(header.effectiveFrom.span, shiftDate(header.effectiveFrom.value, years));
   if (header.effectiveTo) at(header.effectiveTo.span, shiftDate(header.effectiveTo.value, years));
+  // Each grade's application window moves with the year too.
+  for (const d of parse(source).ast.declarations) {
+    if (d.type !== "Grade") continue;
+    if (d.windowFrom) at(d.windowFrom.span, shiftDate(d.windowFrom.value, years));
+    if (d.windowTo) at(d.windowTo.span, shiftDate(d.windowTo.value, years));
+  }
   if (document !== undefined) {
     if (header.document) at(header.document.span, quote(document));
     else {
@@ -601,7 +609,7 @@ export async function registerFiles(
       const entry = trail.entry({ at: new Date(), who: who.name, role: who.role, action: "new-year", file: to.name, oldText: source, newText: made.text, from: from.name });
       const failed = await auditedChange(req, entry, to.name, {
         apply: async (committed) => {
-          if (copyingTests) await copyTests(testsFrom, testsTmp);
+          if (copyingTests) { await copyTests(testsFrom, testsTmp); await carryTests(testsTmp, Number(to.year) - Number(made.from)); }
           await writeAtomically(target, made.text, io, committed);
         },
         undo: () => rm(target, { force: true }),
@@ -626,6 +634,8 @@ export async function registerFiles(
       return out(201, { name: to.name, etag, tests }, etag);
     }));
   });
+
+  registerYearTests(app, dir, io);
 
   // --- history -------------------------------------------------------------------------------
 

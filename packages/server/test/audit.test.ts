@@ -117,7 +117,7 @@ describe("the audit log", () => {
     expect(applyUnifiedDiff(draft, deleted!.diff)).toBe("");
     expect(newYear).toMatchObject({ action: "new-year", file: "2025.rules", from: "2024.rules", oldEtag: null, newEtag: etagOf(made) });
     expect(applyUnifiedDiff(original, newYear!.diff)).toBe(made);
-    expect(newYear!.diff.split("\n").filter((l) => /^[-+][^-+]/.test(l)).length).toBe(8); // 4 header lines changed
+    expect(newYear!.diff.split("\n").filter((l) => /^[-+][^-+]/.test(l)).length).toBe(12); // 4 header lines and 2 windows changed
   });
 
   test("concurrent saves from one version: one audit line, one history version", async () => {

@@ -130,6 +130,15 @@ const CASES: Case[] = [
     },
   },
   { route: "POST /api/files/new-year", ok: 201, request: async () => ({ method: "POST", path: "/api/files/new-year", body: { from: "2024", year: String(nextYear++) } }) },
+  { route: "GET /api/files/:name/tests", ok: 200, request: async () => ({ method: "GET", path: "/api/files/2024.rules/tests" }) },
+  {
+    route: "PUT /api/files/:name/tests", ok: 200,
+    request: async () => {
+      await mkdir(join(dir, "2024.tests"), { recursive: true });
+      await writeFile(join(dir, "2024.tests", "t.json"), JSON.stringify({ application: {}, expect: {} }));
+      return { method: "PUT", path: "/api/files/2024.rules/tests", body: { file: "t.json", index: 0, expect: { total: "100" } } };
+    },
+  },
   { route: "GET /api/files/:name/history", ok: 200, request: async () => ({ method: "GET", path: "/api/files/2024.rules/history" }) },
   { route: "GET /api/files/:name/history/:version", ok: 200, request: async () => ({ method: "GET", path: `/api/files/2024.rules/history/${version}` }) },
   { route: "GET /api/examples", ok: 200, request: async () => ({ method: "GET", path: "/api/examples" }) },

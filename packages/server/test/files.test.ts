@@ -200,7 +200,7 @@ describe("the file store", () => {
 });
 
 describe("a new year's rule file", () => {
-  test("2025.rules from 2024.rules differs only in the header's year, document, title and effective", async () => {
+  test("2025.rules from 2024.rules differs only in the header's year, document, title and effective, and the grades' windows", async () => {
     const res = await raw("POST", "/api/files/new-year", { body: JSON.stringify({ from: "2024", year: "2025", document: "苏市监〔2025〕12号" }) });
     expect(res.status).toBe(201);
     const made = await readFile(join(dir, "2025.rules"), "utf8");
@@ -215,7 +215,10 @@ describe("a new year's rule file", () => {
     const year = lineOf(/^\s*year 2024\s*$/);
     const document = lineOf(/^\s*document "/);
     const effective = lineOf(/^\s*effective 2024-/);
-    expect(changed).toEqual([title, year, document, effective].sort((x, y) => x - y));
+    const windows = a.flatMap((l, i) => (/^\s*window 2024-/.test(l) ? [i] : []));
+    expect(windows).toHaveLength(2);
+    expect(changed).toEqual([title, year, document, effective, ...windows].sort((x, y) => x - y));
+    for (const w of windows) expect(b[w]).toBe(a[w]!.replaceAll("2024-", "2025-"));
     expect(b[title]).toBe(a[title]!.replaceAll("2024", "2025"));
     expect(b[year]).toBe(a[year]!.replace("2024", "2025"));
     expect(b[document]).toBe(a[document]!.replace(/"[^"]*"/, '"苏市监〔2025〕12号"'));
@@ -227,7 +230,8 @@ describe("a new year's rule file", () => {
     const diagnostics = check(parse(made)).diagnostics;
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     // Its tests were copied, and evaluation knows the year at once.
-    expect((await readdir(join(dir, "2025.tests"))).sort()).toEqual((await readdir(join(dir, "2024.tests"))).sort());
+    // … with the applications they name copied beside them, dated into 2025 (year-tests.test.ts).
+    expect((await readdir(join(dir, "2025.tests"))).sort()).toEqual([...(await readdir(join(dir, "2024.tests"))), "applications", "expected"].sort());
     const rules = await raw("GET", "/api/rules/2025");
     expect(rules.status).toBe(200);
     expect(rules.json.outline).toMatchObject({ year: "2025", document: "苏市监〔2025〕12号" });

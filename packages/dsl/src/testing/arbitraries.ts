@@ -301,7 +301,8 @@ function arbForm(): Arb<Toks> {
 
 function arbItem(): Arb<Toks> {
   const cap = fc.option(arbNumber(), { nil: undefined }).map((n): Toks[] => (n === undefined ? [] : [["cap", n]]));
-  const tail = shuffled(fc.tuple(cap, arbNotes()).map(([c, ns]) => [...c, ...ns]));
+  const experts = fc.option(arbExperts(), { nil: undefined }).map((e): Toks[] => (e === undefined ? [] : [e]));
+  const tail = shuffled(fc.tuple(cap, experts, arbNotes()).map(([c, e, ns]) => [...c, ...e, ...ns]));
   return fc
     .tuple(arbItemNumber(), arbString(), opt(arbNumber().map((n) => ["points", n])), opt(arbForm()), tail)
     .map(([num, text, points, form, t]) => ["item", num, text, ...points, "{", ...form, ...t, "}"]);
@@ -312,7 +313,8 @@ function arbSectionId(): Arb<string> {
 }
 
 function arbSection(): Arb<Toks> {
-  const body = shuffled(fc.tuple(fc.array(arbItem(), { maxLength: 4 }), arbNotes()).map(([is, ns]) => [...is, ...ns]));
+  const experts = fc.option(arbExperts(), { nil: undefined }).map((e): Toks[] => (e === undefined ? [] : [e]));
+  const body = shuffled(fc.tuple(fc.array(arbItem(), { maxLength: 4 }), experts, arbNotes()).map(([is, e, ns]) => [...is, ...e, ...ns]));
   return fc
     .tuple(arbSectionId(), arbString(), opt(arbNumber().map((n) => ["weight", n])), opt(arbNumber().map((n) => ["cap", n])), body)
     .map(([id, t, w, c, b]) => ["section", id, t, ...w, ...c, "{", ...b, "}"]);
@@ -353,6 +355,7 @@ function arbExperts(): Arb<Toks> {
     fc.constantFrom(["combine", "mean"], ["combine", "trimmed", "mean"]),
     arbNumber().map((n) => ["round", n]),
     arbNumber().map((n) => ["spread", n]),
+    arbNumber().map((n) => ["at", "least", n, "experts"]),
     arbNote(),
     arbNote(),
   ]);
