@@ -129,6 +129,12 @@ function renderImpact(oldFile: string, newFile: string, report: ImpactReport, d:
       const change = r.outcome && r.outcome !== "unchanged" ? `  【${OUTCOME_ZH[r.outcome]} ${r.outcome}】` : "";
       out.push(`  总分 total ${r.old!.total} → ${r.new!.total}（${signed(r.delta!)}）  ${verdict(r.old)} → ${verdict(r.new)}（${verdictEn(r.old)} → ${verdictEn(r.new)}）${change}`);
       if (r.movedItems.length > 0) out.push(`  ${r.movedItems.map(movedText).join(" · ")}`);
+      // Why, condition by condition: ★ marks what alone decides a changed outcome.
+      for (const why of r.reasons.filter((x) => x.kind !== "items")) {
+        out.push(`  ${why.decisive ? "★" : "·"} ${why.message}`);
+        out.push(`    ${why.messageEn}`);
+      }
+      if (r.outsideWindow) out.push("  → 仅因申报日期不在新申报期内 / only because the application date is outside the new window");
     }
     for (const a of r.adjustments) out.push(`  ! ${a}`);
   }
@@ -136,6 +142,10 @@ function renderImpact(oldFile: string, newFile: string, report: ImpactReport, d:
   out.push("汇总 summary");
   out.push(`  申请 ${s.count} 份：评分 ${s.evaluated}，出错 ${s.failed} / ${s.count} applications: ${s.evaluated} scored, ${s.failed} with errors`);
   out.push(`  新获认定 gained ${s.gained} · 失去认定 lost ${s.lost} · 结论不变 unchanged ${s.unchanged}`);
+  if (s.lostOutsideWindow > 0) {
+    out.push(`  其中 ${s.lostOutsideWindow} 份仅因申报日期不在新申报期内（可用 --carry-dates 把申请日期顺延到新年度）/ ${s.lostOutsideWindow} lost only because the application date is outside the new window (--carry-dates dates them into the new year)`);
+  }
+  if (s.unexplained > 0) out.push(`  ！${s.unexplained} 份结论变化未找到原因 / ${s.unexplained} changed outcomes left unexplained`);
   out.push(`  平均变化 mean delta ${s.meanDelta === null ? "—" : signed(s.meanDelta)}`);
   out.push(`  最大增幅 largest gain ${s.largestGain ? `${signed(s.largestGain.delta)}（${s.largestGain.name}）` : "—"}`);
   out.push(`  最大降幅 largest loss ${s.largestLoss ? `${s.largestLoss.delta}（${s.largestLoss.name}）` : "—"}`);
@@ -150,10 +160,18 @@ function renderImpact(oldFile: string, newFile: string, report: ImpactReport, d:
   if (c.dropped.length > 0) out.push(`  不再计入的评分项 scores dropped: ${c.dropped.join("、")}`);
   if (c.unscored.length > 0) out.push(`  新的专家评分项无评分，按 0 分计 new judged items, unscored: ${c.unscored.join("、")}`);
   if (c.droppedInputs.length > 0) out.push(`  新规则不再使用的输入项 inputs dropped: ${c.droppedInputs.join("、")}`);
+  if (c.datesMovedBy !== 0) out.push(`  申请中的日期已顺延 ${c.datesMovedBy} 年 / every date in the applications moved by ${c.datesMovedBy} year(s)`);
   return out.join("\n");
 }
 
-export const IMPACT_COLUMNS = ["申请", "企业名称", "申报等级", "原总分", "新总分", "变化", "原结论", "新结论", "结论变化", "变动的评分项", "说明"] as const;
+export const IMPACT_COLUMNS = ["申请", "企业名称", "申报等级", "原总分", "新总分", "变化", "原结论", "新结论", "结论变化", "变动的评分项", "原因", "说明"] as const;
+
+/** The conditions that moved the row (★ decisive), then `仅因申报期` when that alone lost it. */
+function reasonsText(r: ImpactRow): string {
+  const parts = r.reasons.filter((x) => x.kind !== "items").map((x) => `${x.decisive ? "★" : ""}${x.message}`);
+  if (r.outsideWindow) parts.push("仅因申报日期不在新申报期内");
+  return parts.join("；");
+}
 
 function impactCells(r: ImpactRow, numbers: boolean): (string | number)[] {
   const num = (x: string | null | undefined) => (x === null || x === undefined ? "" : numbers ? Number(x) : x);
@@ -163,6 +181,7 @@ function impactCells(r: ImpactRow, numbers: boolean): (string | number)[] {
     r.old ? verdict(r.old) : "", r.new ? verdict(r.new) : "",
     r.outcome ? OUTCOME_ZH[r.outcome] : "",
     r.movedItems.map(movedText).join("；"),
+    reasonsText(r),
     rowNote(r),
   ];
 }
@@ -178,7 +197,7 @@ export async function impactXlsx(oldFile: string, newFile: string, report: Impac
   const rows = wb.addWorksheet("影响");
   rows.addRow([...IMPACT_COLUMNS]).font = { bold: true };
   for (const r of report.rows) rows.addRow(impactCells(r, true));
-  rows.columns.forEach((col, i) => { col.width = [34, 30, 8, 9, 9, 8, 12, 12, 10, 60, 60][i] ?? 12; });
+  rows.columns.forEach((col, i) => { col.width = [34, 30, 8, 9, 9, 8, 12, 12, 10, 60, 60, 60][i] ?? 12; });
   rows.views = [{ state: "frozen", ySplit: 1 }];
 
   const s = report.summary;
@@ -188,7 +207,7 @@ export async function impactXlsx(oldFile: string, newFile: string, report: Impac
   for (const [k, v] of [
     ["原规则文件", oldFile], ["新规则文件", newFile], ["规则变化（处）", d.changes.length],
     ["申请（份）", s.count], ["已评分", s.evaluated], ["出错", s.failed],
-    ["新获认定", s.gained], ["失去认定", s.lost], ["结论不变", s.unchanged],
+    ["新获认定", s.gained], ["失去认定", s.lost], ["其中仅因申报期", s.lostOutsideWindow], ["结论不变", s.unchanged], ["未找到原因", s.unexplained],
     ["平均变化", n(s.meanDelta)],
     ["最大增幅", s.largestGain ? Number(s.largestGain.delta) : ""], ["最大增幅的申请", s.largestGain?.name ?? ""],
     ["最大降幅", s.largestLoss ? Number(s.largestLoss.delta) : ""], ["最大降幅的申请", s.largestLoss?.name ?? ""],
@@ -212,7 +231,7 @@ export async function impactXlsx(oldFile: string, newFile: string, report: Impac
 }
 
 export async function impactCommand(values: Record<string, unknown>, positionals: string[], io: Streams): Promise<number> {
-  if (positionals.length < 2) throw new InputError("用法 usage: jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--xlsx out.xlsx] [--csv out.csv] [--json]");
+  if (positionals.length < 2) throw new InputError("用法 usage: jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--carry-dates] [--xlsx out.xlsx] [--csv out.csv] [--json]");
   const [oldFile, newFile, ...sources] = positionals as [string, string, ...string[]];
   const o = await loadRuleset(oldFile, io);
   const n = await loadRuleset(newFile, io);
@@ -220,7 +239,7 @@ export async function impactCommand(values: Record<string, unknown>, positionals
   const applications = await loadImpactApplications(sources.length > 0 ? sources : [defaultApplications()]);
   if (applications.length === 0) throw new InputError(`没有找到申请数据 / no applications found in ${sources.join(", ") || defaultApplications()}`);
   const d = diffAsts({ ast: o.ast, model: o.model }, { ast: n.ast, model: n.model });
-  const report = impact(o, n, applications, { diff: d });
+  const report = impact(o, n, applications, { diff: d, carryDates: values["carry-dates"] === true });
   const write = async (file: unknown, data: () => Promise<Buffer | string>) => {
     if (typeof file !== "string") return;
     try {

@@ -171,7 +171,7 @@ describe("jsqc impact", () => {
     expect(wb.worksheets.map((s) => s.name)).toEqual(["影响", "汇总", "规则变化"]);
     const rows: unknown[][] = [];
     wb.getWorksheet("影响")!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-    expect(rows[0]).toEqual(["申请", "企业名称", "申报等级", "原总分", "新总分", "变化", "原结论", "新结论", "结论变化", "变动的评分项", "说明"]);
+    expect(rows[0]).toEqual(["申请", "企业名称", "申报等级", "原总分", "新总分", "变化", "原结论", "新结论", "结论变化", "变动的评分项", "原因", "说明"]);
     expect(rows).toHaveLength(21);
     const r01 = rows.find((x) => x[0] === "01-kunshan-ruitai-jingmi-muju")!;
     expect(r01.slice(0, 9)).toEqual(["01-kunshan-ruitai-jingmi-muju", "昆山瑞泰精密模具有限公司", "AAA", 100, 99.5, -0.5, "予以认定", "予以认定", "不变"]);
@@ -190,8 +190,8 @@ describe("jsqc impact", () => {
     const text = (await readFile(csv, "utf8")).replace(/^\ufeff/, "");
     const lines = text.trim().split("\n");
     expect(lines).toHaveLength(21);
-    expect(lines[0]).toBe("申请,企业名称,申报等级,原总分,新总分,变化,原结论,新结论,结论变化,变动的评分项,说明");
-    expect(lines.find((l) => l.startsWith("03-"))).toBe("03-nanjing-huarui-zhineng-zhuangbei,南京华睿智能装备有限公司,AA,79.89,78.14,-1.75,予以认定,予以认定,不变,原八.2 -1（1 → 删除）；原八.3 -0.75（0.75 → 删除）,");
+    expect(lines[0]).toBe("申请,企业名称,申报等级,原总分,新总分,变化,原结论,新结论,结论变化,变动的评分项,原因,说明");
+    expect(lines.find((l) => l.startsWith("03-"))).toBe("03-nanjing-huarui-zhineng-zhuangbei,南京华睿智能装备有限公司,AA,79.89,78.14,-1.75,予以认定,予以认定,不变,原八.2 -1（1 → 删除）；原八.3 -0.75（0.75 → 删除）,,");
   });
 
   test("a JSON-lines file and a single file; an application the new file refuses is reported, not dropped", async () => {
@@ -213,6 +213,35 @@ describe("jsqc impact", () => {
     await writeFile(array, JSON.stringify([app, broken]));
     const a = JSON.parse(jsqc("impact", rules, revised, array, "--json").out) as { rows: Row[] };
     expect(a.rows.map((x) => [x.name, x.delta])).toEqual([["apps#1", "-1"], ["apps#2", null]]);
+  });
+
+  test("next year's file: losses only outside the window are said so; --carry-dates dates the examples into the new year", async () => {
+    const next = join(tmp, "next-year.rules");
+    const text = (await readFile(rules, "utf8"))
+      .replace("  year 2024\n", "  year 2025\n")
+      .replace("effective 2024-01-01 to 2024-12-31", "effective 2025-01-01 to 2025-12-31")
+      .split("window 2024-03-26 to 2024-04-26").join("window 2025-03-26 to 2025-04-26");
+    await writeFile(next, text);
+    const r = jsqc("impact", rules, next);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "03-nanjing-huarui-zhineng-zhuangbei  南京华睿智能装备有限公司  AA\n" +
+      "  总分 total 79.89 → 79.89（0）  予以认定 → 不符合条件（granted → not eligible）  【失去认定 lost】\n" +
+      "  ★ 申报日期 2024-03-26 不在新申报期 2025-03-26 至 2025-04-26 内（原申报期 2024-03-26 至 2024-04-26）\n" +
+      "    the application date 2024-03-26 is outside the new window 2025-03-26 to 2025-04-26 (was 2024-03-26 to 2024-04-26)\n" +
+      "  → 仅因申报日期不在新申报期内 / only because the application date is outside the new window\n",
+    );
+    expect(r.out).toContain("  新获认定 gained 0 · 失去认定 lost 5 · 结论不变 unchanged 15");
+    expect(r.out).toContain("  其中 5 份仅因申报日期不在新申报期内（可用 --carry-dates 把申请日期顺延到新年度）");
+    const csv = join(tmp, "next.csv");
+    jsqc("impact", rules, next, "--csv", csv);
+    const line = (await readFile(csv, "utf8")).split("\n").find((l) => l.startsWith("03-"))!;
+    expect(line).toBe("03-nanjing-huarui-zhineng-zhuangbei,南京华睿智能装备有限公司,AA,79.89,79.89,0,予以认定,不符合条件,失去认定,,★申报日期 2024-03-26 不在新申报期 2025-03-26 至 2025-04-26 内（原申报期 2024-03-26 至 2024-04-26）；仅因申报日期不在新申报期内,");
+
+    const carried = jsqc("impact", rules, next, "--carry-dates");
+    expect(carried.code).toBe(0);
+    expect(carried.out).toContain("结论不变 unchanged 20");
+    expect(carried.out).toContain("申请中的日期已顺延 1 年 / every date in the applications moved by 1 year(s)");
   });
 
   test("no change: exit 0; errors: exit 2", () => {

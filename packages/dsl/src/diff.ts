@@ -993,25 +993,43 @@ class Differ {
   // --- experts ---------------------------------------------------------------------------------
 
   private experts(): void {
-    const a = this.decls(this.o, "Experts")[0];
-    const b = this.decls(this.n, "Experts")[0];
+    this.expertsBlock(this.decls(this.o, "Experts")[0], this.decls(this.n, "Experts")[0], "experts", "专家评分", "experts");
+    // The blocks of sections and items present in both files (a block of an added or removed
+    // section or item comes and goes with it).
+    const sectionOf = (f: A.RuleFile, id: string) => f.declarations.find((d): d is A.SectionDecl => d.type === "Section" && d.id.value === id);
+    const itemOf = (f: A.RuleFile, id: string) => sectionOf(f, id.slice(0, id.lastIndexOf(".")))?.items.find((i) => i.id === id);
+    for (const p of this.sectionPairs) {
+      const a = sectionOf(this.o.ast, p.old);
+      const b = sectionOf(this.n.ast, p.new);
+      this.expertsBlock(a?.experts ?? undefined, b?.experts ?? undefined, `experts@${p.new}`, `${secZh(p.new)}的专家评分`, `section ${p.new}'s experts`);
+    }
+    for (const p of this.itemPairs) {
+      const a = itemOf(this.o.ast, p.old);
+      const b = itemOf(this.n.ast, p.new);
+      this.expertsBlock(a?.experts ?? undefined, b?.experts ?? undefined, `experts@${p.new}`, `${itemZh(p.new)}的专家评分`, `item ${p.new}'s experts`);
+    }
+  }
+
+  /** One level's experts block, old and new: added, removed, or each clause changed. */
+  private expertsBlock(a: A.ExpertsDecl | undefined, b: A.ExpertsDecl | undefined, path: string, whereZh: string, whereEn: string): void {
     if (!a && !b) return;
     const combineZh = (c: string | null) => (c === "trimmed mean" ? "去掉最高最低分后平均" : c === "mean" ? "平均" : none);
     if (!a || !b) {
       const e = (a ?? b)!;
       this.add({
-        kind: a ? "experts-removed" : "experts-added", path: "experts",
-        what: `${a ? "删除" : "新增"}专家评分汇总规则（${combineZh(val(e.combine))}${e.round ? `，取整 ${e.round.value}` : ""}${e.spread ? `，复核阈值 ${e.spread.value}` : ""}）`,
-        whatEn: `${a ? "removed" : "added"} the experts block`,
+        kind: a ? "experts-removed" : "experts-added", path,
+        what: `${a ? "删除" : "新增"}${whereZh === "专家评分" ? "专家评分汇总规则" : `${whereZh}规则`}（${combineZh(val(e.combine))}${e.round ? `，取整 ${e.round.value}` : ""}${e.spread ? `，复核阈值 ${e.spread.value}` : ""}${e.atLeast ? `，至少 ${e.atLeast.value} 位专家` : ""}）`,
+        whatEn: `${a ? "removed" : "added"} ${whereEn === "experts" ? "the experts block" : `${whereEn} block`}`,
         ...(a ? { oldSpan: a.span } : { newSpan: b!.span }),
       });
       return;
     }
-    this.value("experts-changed", "experts", "combine", "专家评分", "experts", "汇总方式", "combine", val(a.combine), val(b.combine), (a.combine ?? a).span, (b.combine ?? b).span,
+    this.value("experts-changed", path, "combine", whereZh, whereEn, "汇总方式", "combine", val(a.combine), val(b.combine), (a.combine ?? a).span, (b.combine ?? b).span,
       (v, en) => (en ? v ?? noneEn : combineZh(v)));
-    this.value("experts-changed", "experts", "round", "专家评分", "experts", "取整", "round", val(a.round), val(b.round), (a.round ?? a).span, (b.round ?? b).span);
-    this.value("experts-changed", "experts", "spread", "专家评分", "experts", "复核阈值", "spread", val(a.spread), val(b.spread), (a.spread ?? a).span, (b.spread ?? b).span);
-    this.notes("experts", "专家评分", "experts", a.notes, b.notes);
+    this.value("experts-changed", path, "round", whereZh, whereEn, "取整", "round", val(a.round), val(b.round), (a.round ?? a).span, (b.round ?? b).span);
+    this.value("experts-changed", path, "spread", whereZh, whereEn, "复核阈值", "spread", val(a.spread), val(b.spread), (a.spread ?? a).span, (b.spread ?? b).span);
+    this.value("experts-changed", path, "atLeast", whereZh, whereEn, "至少专家人数", "at least", val(a.atLeast), val(b.atLeast), (a.atLeast ?? a).span, (b.atLeast ?? b).span);
+    this.notes(path, whereZh, whereEn, a.notes, b.notes);
   }
 
   // --- enums, records, inputs ------------------------------------------------------------------

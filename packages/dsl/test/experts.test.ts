@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
-import { check, completions, effectiveExperts, fileExperts, foldingRanges, format, hover, outline, parse, type SectionDecl } from "../src/index.js";
+import { check, completions, diffRuleFiles, effectiveExperts, fileExperts, foldingRanges, format, hover, outline, parse, type SectionDecl } from "../src/index.js";
 import { stripSpans } from "../src/testing/index.js";
 
 const RULES_2024 = readFileSync(new URL("../../../rules/2024.rules", import.meta.url), "utf8");
@@ -177,5 +177,18 @@ grade A { pass 1 }
     const least = lines[blockLine + 2]!;
     expect(least.trim()).toBe("at least 4 experts");
     expect(hover(text, { line: blockLine + 3, column: least.indexOf("least") + 1 })!.contents).toContain("至少须有 N 位专家评分");
+  });
+
+  test("the diff reports a section's and an item's expert rule added, changed and removed", () => {
+    const d = diffRuleFiles(RULES_2024, WITH_SECTION_RULE);
+    expect(d.changes.filter((c) => c.path.startsWith("experts")).map((c) => [c.kind, c.path, c.what])).toEqual([
+      ["experts-added", "experts@十", "新增第十部分的专家评分规则（平均，取整 0.5，至少 4 位专家）"],
+      ["experts-added", "experts@十.2", "新增第十部分②的专家评分规则（去掉最高最低分后平均）"],
+    ]);
+    const changed = diffRuleFiles(WITH_SECTION_RULE, WITH_SECTION_RULE.replace("at least 4 experts", "at least 5 experts"));
+    expect(changed.changes.map((c) => [c.kind, c.path, c.what, c.whatEn])).toEqual([
+      ["experts-changed", "experts@十", "第十部分的专家评分 至少专家人数 4 → 5", "section 十's experts: at least 4 → 5"],
+    ]);
+    expect(diffRuleFiles(WITH_SECTION_RULE, RULES_2024).changes.map((c) => c.kind)).toEqual(["experts-removed", "experts-removed"]);
   });
 });

@@ -149,7 +149,7 @@ input 有效体系认证证书数: count "有效的体系认证证书数" max 50
 input 获江苏精品认证: yesno "获“江苏精品”认证"
 
 section 三 "质量管理体系" weight 10 {
-  item ① "通过 ISO9000、IATF16949 等相关体系认证，证书有效 (2.5 分)" points 4 {
+  item ① "通过 ISO9000、IATF16949 等相关体系认证，证书有效 (4.0 分)" points 4 {
     base 2 plus 0.5 per further 有效体系认证证书数
     cap 4
   }

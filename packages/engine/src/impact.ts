@@ -9,7 +9,12 @@
  *   are dropped; a score above a judged item's new full marks is cut to them (noted on the row);
  * - inputs the new file no longer declares are dropped;
  * - nothing is invented: a new required input, or a value the new file refuses, makes the row an
- *   error (reported with every problem, never dropped). New judged items have no scores (0).
+ *   error (reported with every problem, never dropped). New judged items have no scores (0);
+ * - with `carryDates`, every date of an application moves by the difference of the files' years
+ *   (carryApplication), so last year's examples are dated into the new year.
+ *
+ * Every row whose outcome or total moves says why (impact-reasons.ts): which conditions — window,
+ * eligibility, veto, pass mark — and which items moved it.
  *
  * Points are exact decimal strings; means are rounded half up to 6 places.
  */
@@ -18,6 +23,10 @@ import type { Ruleset } from "./compile.js";
 import { evaluate } from "./evaluate.js";
 import type { EvaluationResult } from "./result.js";
 import type { InputError } from "./schema.js";
+import { carryApplication } from "./carry.js";
+import { explainRow, type ImpactReason } from "./impact-reasons.js";
+
+export type { ImpactReason } from "./impact-reasons.js";
 
 export interface ImpactApplication {
   /** How the row is named: a file name, or an id. */
@@ -80,6 +89,15 @@ export interface ImpactRow {
   readonly sections: readonly SectionDelta[];
   /** How this application was carried to the new file beyond renumbering (scores cut to new full marks). */
   readonly adjustments: readonly string[];
+  /**
+   * Why the outcome or the total moved: conditions (window, eligibility, veto, pass mark) and
+   * items, in that order; empty when neither moved. See impact-reasons.ts.
+   */
+  readonly reasons: readonly ImpactReason[];
+  /** False only if the outcome changed with no decisive reason found. */
+  readonly explained: boolean;
+  /** Lost the grade only because the application date is outside the new window. */
+  readonly outsideWindow: boolean;
   readonly error?: ImpactError;
 }
 
@@ -94,6 +112,10 @@ export interface ImpactSummary {
   readonly lost: number;
   /** Evaluated under both with the same outcome. */
   readonly unchanged: number;
+  /** Of the lost: those lost only because their application date is outside the new window. */
+  readonly lostOutsideWindow: number;
+  /** Rows whose outcome changed with no decisive reason found (0 unless something is amiss). */
+  readonly unexplained: number;
   /** Mean of the deltas of the evaluated applications; null when none was. */
   readonly meanDelta: string | null;
   /** The largest rise in total (null when no total rose), and the largest fall. */
@@ -113,6 +135,8 @@ export interface Carried {
   readonly unscored: readonly string[];
   /** Inputs the new file no longer declares, dropped from the applications. */
   readonly droppedInputs: readonly string[];
+  /** Years every date of the applications was moved by (`carryDates`), 0 when not moved. */
+  readonly datesMovedBy: number;
 }
 
 export interface ImpactReport {
@@ -137,26 +161,40 @@ function errorText(errors: readonly InputError[], en: boolean): string {
   return `${en ? first.messageEn : first.message}${more}`;
 }
 
+export interface ImpactOptions {
+  /** The diff, when already computed. */
+  readonly diff?: RuleDiff;
+  /**
+   * Date the applications into the new file's year (carryApplication) before scoring them under
+   * it, when the two files' `year`s differ. Without it, an application that falls outside the
+   * new window is reported so (`outsideWindow`), never as an unexplained loss.
+   */
+  readonly carryDates?: boolean;
+}
+
 /**
  * Scores every application under both rule files. Applications are written for the old file and
  * carried to the new one (see the module comment); `diff` may be given when already computed.
  */
-export function impact(oldRuleset: Ruleset, newRuleset: Ruleset, applications: readonly ImpactApplication[], options: { diff?: RuleDiff } = {}): ImpactReport {
+export function impact(oldRuleset: Ruleset, newRuleset: Ruleset, applications: readonly ImpactApplication[], options: ImpactOptions = {}): ImpactReport {
   const diff = options.diff ?? diffAsts({ ast: oldRuleset.ast, model: oldRuleset.model }, { ast: newRuleset.ast, model: newRuleset.model });
-  const carry = carrier(oldRuleset, newRuleset, diff);
+  const years = options.carryDates && oldRuleset.year !== null && newRuleset.year !== null ? newRuleset.year - oldRuleset.year : 0;
+  const carry = carrier(oldRuleset, newRuleset, diff, years);
   const rows = applications.map((a) => row(oldRuleset, newRuleset, diff, carry, a));
   return { rows, summary: summarise(oldRuleset, newRuleset, diff, rows), carried: carry.carried };
 }
 
 interface Carrier {
   readonly carried: Carried;
+  readonly fromYear: number;
+  readonly toYear: number;
   /** old judged id → new judged id (with its full marks). */
   readonly scoreMap: ReadonlyMap<string, { id: string; max: D.Dec }>;
   readonly oldJudged: ReadonlySet<string>;
   readonly newInputs: ReadonlySet<string>;
 }
 
-function carrier(o: Ruleset, n: Ruleset, diff: RuleDiff): Carrier {
+function carrier(o: Ruleset, n: Ruleset, diff: RuleDiff, years: number): Carrier {
   const newJudged = new Map(n.judged.map((i) => [i.id, i.max]));
   const oldJudged = new Set(o.judged.map((i) => i.id));
   const scoreMap = new Map<string, { id: string; max: D.Dec }>();
@@ -175,7 +213,10 @@ function carrier(o: Ruleset, n: Ruleset, diff: RuleDiff): Carrier {
       dropped: o.judged.map((i) => i.id).filter((id) => !scoreMap.has(id)),
       unscored: n.judged.map((i) => i.id).filter((id) => !carriedTo.has(id)),
       droppedInputs: o.inputs.map((i) => i.name).filter((name) => !newInputs.has(name)),
+      datesMovedBy: years,
     },
+    fromYear: o.year ?? 0,
+    toYear: (o.year ?? 0) + years,
     scoreMap,
     oldJudged,
     newInputs,
@@ -188,9 +229,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 function carryAcross(app: unknown, c: Carrier): { app: unknown; adjustments: string[] } {
   if (!isObject(app)) return { app, adjustments: [] };
   const adjustments: string[] = [];
-  const out: Record<string, unknown> = { ...app };
-  if (isObject(app["inputs"])) {
-    out["inputs"] = Object.fromEntries(Object.entries(app["inputs"]).filter(([k]) => c.newInputs.has(k)));
+  const out = { ...(carryApplication(app, c.fromYear, c.toYear) as Record<string, unknown>) };
+  if (isObject(out["inputs"])) {
+    out["inputs"] = Object.fromEntries(Object.entries(out["inputs"]).filter(([k]) => c.newInputs.has(k)));
   }
   if (Array.isArray(app["experts"])) {
     out["experts"] = app["experts"].map((e: unknown) => {
@@ -226,7 +267,7 @@ function row(o: Ruleset, n: Ruleset, diff: RuleDiff, c: Carrier, a: ImpactApplic
   const before = evaluate(o, a.app, { trace: false });
   const carried = carryAcross(a.app, c);
   const after = evaluate(n, carried.app, { trace: false });
-  const base = { name: a.name, enterprise, grade, adjustments: carried.adjustments };
+  const base = { name: a.name, enterprise, grade, adjustments: carried.adjustments, reasons: [], explained: true, outsideWindow: false };
   if (!before.ok || !after.ok) {
     const parts = [!before.ok ? ["原规则下", "under the old rules", before.errors] as const : null, !after.ok ? ["新规则下", "under the new rules", after.errors] as const : null]
       .filter((x) => x !== null);
@@ -270,13 +311,18 @@ function row(o: Ruleset, n: Ruleset, diff: RuleDiff, c: Carrier, a: ImpactApplic
   const delta = dec(r1.total.decimal) - dec(r0.total.decimal);
   const g0 = r0.outcome.granted;
   const g1 = r1.outcome.granted;
+  const movedItems = moved.map(({ d: _d, order: _o, ...m }) => m);
+  const why = explainRow(o, n, r0.outcome.grade, r0, r1, carried.app, movedItems, delta);
   return {
     ...base,
+    reasons: why.reasons,
+    explained: why.explained,
+    outsideWindow: why.outsideWindow,
     old: side(r0),
     new: side(r1),
     delta: fmt(delta),
     outcome: g0 === g1 ? "unchanged" : g1 ? "gained" : "lost",
-    movedItems: moved.map(({ d: _d, order: _o, ...m }) => m),
+    movedItems,
     sections: sectionDeltas(diff, r0, r1).filter((s) => s.delta !== "0"),
   };
 }
@@ -336,6 +382,8 @@ function summarise(o: Ruleset, n: Ruleset, diff: RuleDiff, rows: readonly Impact
     gained: done.filter((r) => r.outcome === "gained").length,
     lost: done.filter((r) => r.outcome === "lost").length,
     unchanged: done.filter((r) => r.outcome === "unchanged").length,
+    lostOutsideWindow: done.filter((r) => r.outcome === "lost" && r.outsideWindow).length,
+    unexplained: done.filter((r) => !r.explained).length,
     meanDelta: done.length ? mean(sum, done.length) : null,
     largestGain: gain ? { name: gain.name, delta: fmt(gain.d) } : null,
     largestLoss: loss ? { name: loss.name, delta: fmt(loss.d) } : null,

@@ -55,7 +55,7 @@ describe("impact", () => {
     const r = impact(base, base, applications);
     expect(r.summary).toMatchObject({ count: 20, evaluated: 20, failed: 0, gained: 0, lost: 0, unchanged: 20, meanDelta: "0", largestGain: null, largestLoss: null });
     expect(r.rows.every((x) => x.delta === "0" && x.movedItems.length === 0 && x.sections.length === 0)).toBe(true);
-    expect(r.carried).toEqual({ renumbered: [], dropped: [], unscored: [], droppedInputs: [] });
+    expect(r.carried).toEqual({ renumbered: [], dropped: [], unscored: [], droppedInputs: [], datesMovedBy: 0 });
     expect(rowOf(r.rows, "03")).toMatchObject({ enterprise: "南京华睿智能装备有限公司", grade: "AA", old: { total: "79.89", granted: true }, new: { total: "79.89", granted: true } });
   });
 
