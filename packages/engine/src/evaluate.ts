@@ -5,7 +5,7 @@
 import { decimal as D } from "@jsqc/dsl";
 import type { CompiledCondition, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
 import { formatDay, type Day } from "./dates.js";
-import { INVALID } from "./input.js";
+import { INVALID, isEnumerable, ownKeyCount } from "./input.js";
 import { toInputErrors, type InputError } from "./schema.js";
 import type * as R from "./result.js";
 
@@ -55,14 +55,11 @@ const NO_SCORES = new Float64Array(0);
 function prepare(rs: Ruleset, app: unknown): Prepared | null {
   if (app === null || typeof app !== "object" || Array.isArray(app)) return null;
   const a = app as Record<string, unknown>;
-  let envelopeKeys = 0;
   for (const k in a) {
-    if (!hasOwn.call(a, k)) continue;
-    if (!ENVELOPE_KEYS.has(k)) return null;
-    envelopeKeys++;
+    if (hasOwn.call(a, k) && !ENVELOPE_KEYS.has(k)) return null;
   }
-  // `for … in` skips an own `__proto__` made by JSON.parse on some engines: count keys too.
-  if (Object.keys(a).length !== envelopeKeys) return null;
+  // `for … in` skips an own `__proto__` made by JSON.parse on some engines: it is not an envelope key.
+  if (isEnumerable.call(a, "__proto__")) return null;
   if (a["id"] !== undefined && (typeof a["id"] !== "string" || a["id"].length > 200)) return null;
   if (a["enterprise"] !== undefined && !validEnterprise(a["enterprise"])) return null;
   const grade = a["grade"];
@@ -85,7 +82,7 @@ function prepare(rs: Ruleset, app: unknown): Prepared | null {
     if (v === INVALID) return null;
     inputs[i] = v;
   }
-  if (Object.keys(rawInputs).length !== seen) return null;
+  if (ownKeyCount(rawInputs) !== seen) return null;
   const experts = a["experts"];
   if (experts === undefined) return { inputs, grade, expertNames: [], scores: NO_SCORES };
   return readExperts(rs, experts, inputs, grade);
@@ -117,13 +114,14 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
     const { name, scores: s } = ex as { name?: unknown; scores?: unknown };
     if (typeof name !== "string" || name.length > 100) return null;
     if (s === null || typeof s !== "object" || Array.isArray(s)) return null;
-    if (Object.keys(ex).length !== EXPERT_KEYS) return null;
+    if (ownKeyCount(ex) !== EXPERT_KEYS) return null;
     names[e] = name;
     const base = e * width;
-    let n = 0;
+    // An own `__proto__` (JSON.parse makes one) is never a judged item: refused before the loop,
+    // so counting keys with `for … in` (no Object.keys array per expert) cannot miss one.
+    if (isEnumerable.call(s, "__proto__")) return null;
     for (const id in s) {
       if (!hasOwn.call(s, id)) continue;
-      n++;
       const k = judged.get(id);
       if (k === undefined) return null;
       const v = (s as Record<string, unknown>)[id];
@@ -132,7 +130,6 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
       if (d === null || d < 0 || d > rs.judged[k]!.max) return null;
       scores[base + k] = d;
     }
-    if (Object.keys(s).length !== n) return null;
   }
   return { inputs, grade, expertNames: names, scores };
 }
@@ -168,6 +165,21 @@ function fullErrors(rs: Ruleset, application: unknown): InputError[] {
   return toInputErrors(rs.model, parsed.error.issues, application);
 }
 
+/** The rule that combines one judged item's expert scores (today the file's `experts` block). */
+export interface ExpertRule {
+  readonly combine: "mean" | "trimmed mean";
+  readonly round: D.Dec | null;
+  readonly spread: D.Dec | null;
+}
+
+/**
+ * The rule for judged item `k`. The ONE place a per-section or per-item rule plugs in: return the
+ * item's effective rule here (e.g. `rs.judged[k]!.experts ?? rs.experts`).
+ */
+function expertRule(rs: Ruleset, _k: number): ExpertRule {
+  return rs.experts;
+}
+
 interface JudgedScore {
   points: D.Dec;
   figures: { expert: string; score: D.Dec }[];
@@ -176,40 +188,50 @@ interface JudgedScore {
   flagged: "spread" | "unscored" | null;
 }
 
+const NO_FIGURES: { expert: string; score: D.Dec }[] = [];
+
+/**
+ * Combines one judged item's scores (column `k` of the experts × items matrix) by its rule: mean
+ * or trimmed mean, rounding, the item's maximum, the spread flag. With `withFigures`, lists each
+ * expert's score (for the trace).
+ */
+function combineItem(rule: ExpertRule, max: D.Dec, p: Prepared, k: number, width: number, withFigures: boolean): JudgedScore {
+  const experts = p.expertNames.length;
+  const scores = p.scores;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let sum = 0;
+  let n = 0;
+  const figures: { expert: string; score: D.Dec }[] = withFigures ? [] : NO_FIGURES;
+  for (let e = 0; e < experts; e++) {
+    const d = scores[e * width + k]!;
+    if (d !== d) continue; // NaN: this expert did not score the item
+    sum += d;
+    n++;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+    if (withFigures) figures.push({ expert: p.expertNames[e]!, score: d });
+  }
+  const scored = n;
+  if (rule.combine === "trimmed mean" && n >= 3) { sum -= lo + hi; n -= 2; }
+  let pts = n === 0 ? 0 : n === 1 ? sum : D.div(sum, n * D.SCALE) ?? 0;
+  const step = rule.round;
+  if (step !== null && step > 0) pts = D.roundTo(pts, step);
+  if (pts > max) pts = max;
+  const spread = scored > 0 ? hi - lo : 0;
+  const flagged = scored === 0 ? "unscored" : rule.spread !== null && spread > rule.spread ? "spread" : null;
+  return { points: pts, figures, used: n, spread, flagged };
+}
+
 function combineExperts(rs: Ruleset, p: Prepared, withFigures: boolean): { points: D.Dec[]; details: JudgedScore[] } {
   const judged = rs.judged;
   const width = judged.length;
-  const experts = p.expertNames.length;
   const points: D.Dec[] = new Array(width);
   const details: JudgedScore[] = new Array(width);
-  const trimmed = rs.experts.combine === "trimmed mean";
-  const step = rs.experts.round;
-  const spreadLimit = rs.experts.spread;
-  const scores = p.scores;
   for (let k = 0; k < width; k++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    let sum = 0;
-    let n = 0;
-    const figures: { expert: string; score: D.Dec }[] = [];
-    for (let e = 0; e < experts; e++) {
-      const d = scores[e * width + k]!;
-      if (d !== d) continue; // NaN: this expert did not score the item
-      sum += d;
-      n++;
-      if (d < lo) lo = d;
-      if (d > hi) hi = d;
-      if (withFigures) figures.push({ expert: p.expertNames[e]!, score: d });
-    }
-    const scored = n;
-    if (trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
-    let pts = n === 0 ? 0 : n === 1 ? sum : D.div(sum, n * D.SCALE) ?? 0;
-    if (step !== null && step > 0) pts = D.roundTo(pts, step);
-    if (pts > judged[k]!.max) pts = judged[k]!.max;
-    points[k] = pts;
-    const spread = scored > 0 ? hi - lo : 0;
-    const flagged = scored === 0 ? "unscored" : spreadLimit !== null && spread > spreadLimit ? "spread" : null;
-    details[k] = { points: pts, figures, used: n, spread, flagged };
+    const d = combineItem(expertRule(rs, k), judged[k]!.max, p, k, width, withFigures);
+    points[k] = d.points;
+    details[k] = d;
   }
   return { points, details };
 }
@@ -232,7 +254,20 @@ export function evaluate(rs: Ruleset, application: unknown, options: EvaluateOpt
   return { ok: true, result: run(rs, prepared, application as Record<string, unknown>, options.trace !== false) };
 }
 
+/** The amounts a ruleset always shows (items' maxima, sections' weights), made once. */
+interface FixedAmounts { maxima: R.Amount[]; weights: R.Amount[] }
+const fixedAmounts = new WeakMap<Ruleset, FixedAmounts>();
+function fixedOf(rs: Ruleset): FixedAmounts {
+  let f = fixedAmounts.get(rs);
+  if (!f) {
+    f = { maxima: rs.items.map((i) => amount(i.max)), weights: rs.sections.map((sec) => amount(sec.weight)) };
+    fixedAmounts.set(rs, f);
+  }
+  return f;
+}
+
 function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: boolean): R.EvaluationResult {
+  const fixed = fixedOf(rs);
   const experts = combineExperts(rs, p, trace);
   const env: Env = { inputs: p.inputs, records: [], judged: experts.points, trace: null };
   const sink: TraceSink | null = trace ? { matches: [], windows: [], terms: [] } : null;
@@ -256,7 +291,7 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           kind: detail.flagged,
           message: detail.flagged === "unscored"
             ? `${item.id} 无专家评分，按 0 分计`
-            : `${item.id} 专家评分相差 ${D.format(detail.spread)} 分，超过 ${D.format(rs.experts.spread ?? 0)} 分，请复核`,
+            : `${item.id} 专家评分相差 ${D.format(detail.spread)} 分，超过 ${D.format(expertRule(rs, item.judgedIndex).spread ?? 0)} 分，请复核`,
         });
       }
       if (trace) {
@@ -266,8 +301,8 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           text: item.text,
           form: item.form,
           points: amount(pts),
-          maximum: amount(item.max),
-          reason: detail ? judgedReason(detail, rs) : item.explain(env, pts, raw),
+          maximum: fixed.maxima[item.index]!,
+          reason: detail ? judgedReason(detail, expertRule(rs, item.judgedIndex)) : item.explain(env, pts, raw),
           ...(item.branch ? { branch: item.branch(env) } : {}),
           ...(item.cap !== null ? { capped: raw > item.cap } : {}),
           inputs: item.reads.map((k) => inputValue(rs, p.inputs, k)),
@@ -275,15 +310,15 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           source: source(item.source),
         };
       } else {
-        items[i] = { id: item.id, points: amount(pts), maximum: amount(item.max) };
+        items[i] = { id: item.id, points: amount(pts), maximum: fixed.maxima[item.index]! };
       }
     }
     let capped = false;
     if (sec.cap !== null && sum > sec.cap) { sum = sec.cap; capped = true; }
     total += sum;
     sections[s] = trace
-      ? { id: sec.id, title: sec.title, points: amount(sum), weight: amount(sec.weight), ...(capped ? { capped } : {}), items, source: source(sec.source) }
-      : { id: sec.id, title: sec.title, points: amount(sum), weight: amount(sec.weight), items };
+      ? { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, ...(capped ? { capped } : {}), items, source: source(sec.source) }
+      : { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, items };
   }
 
   let vetoed = false;
@@ -299,23 +334,7 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
   }
 
   const appDate = rs.applicationDateIndex !== null ? (p.inputs[rs.applicationDateIndex] as Day | undefined) : undefined;
-  const commonResults = rs.eligibility.map((c) => conditionResult(rs, c, env, trace, p.inputs));
-  const commonOk = commonResults.every((c) => c.met);
-  const eligibility: R.EligibilityResult[] = rs.grades.map((g) => {
-    const own = g.requirements.map((c) => conditionResult(rs, c, env, trace, p.inputs));
-    const conditions = [...commonResults, ...own];
-    if (g.window) {
-      const met = appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to;
-      conditions.push({
-        id: `${g.name}.申报期`,
-        label: `在申报期 ${g.window.fromText} 至 ${g.window.toText} 内申报`,
-        met,
-        ...(trace ? { detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`, source: source(g.source) } : {}),
-      });
-    }
-    const eligible = commonOk && conditions.every((c) => c.met);
-    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), ...(trace ? { conditions } : {}) };
-  });
+  const eligibility = trace ? tracedEligibility(rs, env, p.inputs, appDate) : leanEligibility(rs, env, appDate);
 
   const applied = rs.grades.find((g) => g.name === p.grade)!;
   const appliedElig = eligibility.find((e) => e.grade === p.grade)!;
@@ -344,22 +363,59 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
   return result;
 }
 
-function judgedReason(d: JudgedScore, rs: Ruleset): string {
+/** Eligibility with the trace: every condition with what it read. */
+function tracedEligibility(rs: Ruleset, env: Env, inputs: unknown[], appDate: Day | undefined): R.EligibilityResult[] {
+  const trace = true;
+  const commonResults = rs.eligibility.map((c) => conditionResult(rs, c, env, trace, inputs));
+  const commonOk = commonResults.every((c) => c.met);
+  return rs.grades.map((g) => {
+    const own = g.requirements.map((c) => conditionResult(rs, c, env, trace, inputs));
+    const conditions = [...commonResults, ...own];
+    if (g.window) {
+      const met = appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to;
+      conditions.push({
+        id: `${g.name}.申报期`,
+        label: `在申报期 ${g.window.fromText} 至 ${g.window.toText} 内申报`,
+        met,
+        ...(trace ? { detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`, source: source(g.source) } : {}),
+      });
+    }
+    const eligible = commonOk && conditions.every((c) => c.met);
+    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), ...(trace ? { conditions } : {}) };
+  });
+}
+
+/** Eligibility without the trace: the same answers, no condition objects. */
+function leanEligibility(rs: Ruleset, env: Env, appDate: Day | undefined): R.EligibilityResult[] {
+  const common: string[] = [];
+  for (const c of rs.eligibility) if (!c.test(env)) common.push(c.id);
+  const out: R.EligibilityResult[] = new Array(rs.grades.length);
+  for (let i = 0; i < rs.grades.length; i++) {
+    const g = rs.grades[i]!;
+    const failed = common.slice();
+    for (const c of g.requirements) if (!c.test(env)) failed.push(c.id);
+    if (g.window && !(appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to)) failed.push(`${g.name}.申报期`);
+    out[i] = { grade: g.name, eligible: failed.length === 0, failed };
+  }
+  return out;
+}
+
+function judgedReason(d: JudgedScore, rule: ExpertRule): string {
   const n = d.figures.length;
   if (n === 0) return "无专家评分 → 0";
   // Hot with the trace on (most items are judged): cached decimal texts, no intermediate arrays.
   let list = amount(d.figures[0]!.score).decimal;
   for (let i = 1; i < n; i++) list += `、${amount(d.figures[i]!.score).decimal}`;
-  const how = rs.experts.combine === "trimmed mean" && n >= 3 ? "，去掉一个最高分和一个最低分后取平均" : n > 1 ? "，取平均" : "";
-  return `专家评分 ${list}${how}${roundText(rs)} → ${amount(d.points).decimal}`;
+  const how = rule.combine === "trimmed mean" && n >= 3 ? "，去掉一个最高分和一个最低分后取平均" : n > 1 ? "，取平均" : "";
+  return `专家评分 ${list}${how}${roundText(rule)} → ${amount(d.points).decimal}`;
 }
 
-const roundTexts = new WeakMap<Ruleset, string>();
-function roundText(rs: Ruleset): string {
-  let t = roundTexts.get(rs);
+const roundTexts = new WeakMap<ExpertRule, string>();
+function roundText(rule: ExpertRule): string {
+  let t = roundTexts.get(rule);
   if (t === undefined) {
-    t = rs.experts.round !== null ? `，按 ${D.format(rs.experts.round)} 取整` : "";
-    roundTexts.set(rs, t);
+    t = rule.round !== null ? `，按 ${D.format(rule.round)} 取整` : "";
+    roundTexts.set(rule, t);
   }
   return t;
 }
