@@ -217,4 +217,11 @@ export const keywordWords: readonly string[] = keywords.map(keywordOf);
 /** Each reserved word's token type (for the parser's quick scan of very large texts). */
 export const keywordTypes: ReadonlyMap<string, TokenType> = new Map(keywords.map((k) => [keywordOf(k), k]));
 
-export const lexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "full" });
+/**
+ * The lexer's options. Chevrotain's token-definition validations cost most of the lexer's
+ * construction (~30 ms at every start), so the shared lexer skips them and a test builds one with
+ * them on (tokens.test.ts): a token mistake still fails CI, and start-up stays fast.
+ */
+export const LEXER_OPTIONS = { ensureOptimizations: false, positionTracking: "full", skipValidations: true } as const;
+
+export const lexer = new Lexer(allTokens, LEXER_OPTIONS);

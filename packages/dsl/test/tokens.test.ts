@@ -1,6 +1,12 @@
 /** The lexer: Chinese names, keywords, circled numbers, dates, numbers and strings. */
 import { describe, expect, test } from "vitest";
-import { lexer, keywordWords } from "../src/tokens.js";
+import { Lexer } from "chevrotain";
+import { lexer, keywordWords, allTokens, LEXER_OPTIONS } from "../src/tokens.js";
+
+test("the tokens pass Chevrotain's lexer validations (the shared lexer skips them for speed)", () => {
+  const validated = new Lexer(allTokens, { ...LEXER_OPTIONS, skipValidations: false });
+  expect(validated.lexerDefinitionErrors).toEqual([]);
+});
 
 /** `[token type, image]` of each token; lexing errors fail the test. */
 function lex(text: string): [string, string][] {

@@ -219,6 +219,11 @@ class Compiler {
     }
     const items = sections.flatMap((s) => s.items);
     const appDate = header?.applicationDate?.name;
+    // The zod schema is needed only when an application fails the fast path (and for the JSON
+    // Schema): built on first use, not at every start.
+    const model = this.model;
+    const gradeNames = grades.map((g) => g.name);
+    let schema: z.ZodType | null = null;
     return {
       file: this.file,
       source: this.source,
@@ -240,7 +245,7 @@ class Compiler {
       grades,
       experts,
       counted: items.flatMap((i): CountedItem[] => (i.experts?.atLeast != null ? [{ id: i.id, label: `${i.id}「${short(i.text)}」`, rule: i.experts }] : [])),
-      schema: applicationSchema(this.model, grades.map((g) => g.name)),
+      get schema() { return (schema ??= applicationSchema(model, gradeNames)); },
     };
   }
 

@@ -5,7 +5,7 @@
 import { decimal as D } from "@jsqc/dsl";
 import type { CompiledCondition, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
 import { formatDay, type Day } from "./dates.js";
-import { INVALID } from "./input.js";
+import { INVALID, isEnumerable, ownKeyCount } from "./input.js";
 import { toInputErrors, withinLength, type InputError } from "./schema.js";
 import { atLeastErrors, combineItem, judgedReason, ruleTrace, type JudgedScore } from "./experts.js";
 import type * as R from "./result.js";
@@ -56,14 +56,11 @@ const NO_SCORES = new Float64Array(0);
 function prepare(rs: Ruleset, app: unknown): Prepared | null {
   if (app === null || typeof app !== "object" || Array.isArray(app)) return null;
   const a = app as Record<string, unknown>;
-  let envelopeKeys = 0;
   for (const k in a) {
-    if (!hasOwn.call(a, k)) continue;
-    if (!ENVELOPE_KEYS.has(k)) return null;
-    envelopeKeys++;
+    if (hasOwn.call(a, k) && !ENVELOPE_KEYS.has(k)) return null;
   }
-  // `for … in` skips an own `__proto__` made by JSON.parse on some engines: count keys too.
-  if (Object.keys(a).length !== envelopeKeys) return null;
+  // `for … in` skips an own `__proto__` made by JSON.parse on some engines: it is not an envelope key.
+  if (isEnumerable.call(a, "__proto__")) return null;
   if (a["id"] !== undefined && (typeof a["id"] !== "string" || !withinLength(a["id"], 200))) return null;
   if (a["enterprise"] !== undefined && !validEnterprise(a["enterprise"])) return null;
   const grade = a["grade"];
@@ -86,7 +83,7 @@ function prepare(rs: Ruleset, app: unknown): Prepared | null {
     if (v === INVALID) return null;
     inputs[i] = v;
   }
-  if (Object.keys(rawInputs).length !== seen) return null;
+  if (ownKeyCount(rawInputs) !== seen) return null;
   const experts = a["experts"];
   if (experts === undefined) return rs.counted.length > 0 ? null : { inputs, grade, expertNames: [], scores: NO_SCORES };
   return readExperts(rs, experts, inputs, grade);
@@ -118,13 +115,14 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
     const { name, scores: s } = ex as { name?: unknown; scores?: unknown };
     if (typeof name !== "string" || !withinLength(name, 100)) return null;
     if (s === null || typeof s !== "object" || Array.isArray(s)) return null;
-    if (Object.keys(ex).length !== EXPERT_KEYS) return null;
+    if (ownKeyCount(ex) !== EXPERT_KEYS) return null;
     names[e] = name;
     const base = e * width;
-    let n = 0;
+    // An own `__proto__` (JSON.parse makes one) is never a judged item: refused before the loop,
+    // so counting keys with `for … in` (no Object.keys array per expert) cannot miss one.
+    if (isEnumerable.call(s, "__proto__")) return null;
     for (const id in s) {
       if (!hasOwn.call(s, id)) continue;
-      n++;
       const k = judged.get(id);
       if (k === undefined) return null;
       const v = (s as Record<string, unknown>)[id];
@@ -133,7 +131,6 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
       if (d === null || d < 0 || d > rs.judged[k]!.max) return null;
       scores[base + k] = d;
     }
-    if (Object.keys(s).length !== n) return null;
   }
   // An item scored by fewer experts than its rule requires: fullErrors says which.
   for (const c of rs.counted) {
@@ -209,7 +206,20 @@ export function evaluate(rs: Ruleset, application: unknown, options: EvaluateOpt
   return { ok: true, result: run(rs, prepared, application as Record<string, unknown>, options.trace !== false) };
 }
 
+/** The amounts a ruleset always shows (items' maxima, sections' weights), made once. */
+interface FixedAmounts { maxima: R.Amount[]; weights: R.Amount[] }
+const fixedAmounts = new WeakMap<Ruleset, FixedAmounts>();
+function fixedOf(rs: Ruleset): FixedAmounts {
+  let f = fixedAmounts.get(rs);
+  if (!f) {
+    f = { maxima: rs.items.map((i) => amount(i.max)), weights: rs.sections.map((sec) => amount(sec.weight)) };
+    fixedAmounts.set(rs, f);
+  }
+  return f;
+}
+
 function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: boolean): R.EvaluationResult {
+  const fixed = fixedOf(rs);
   const experts = combineExperts(rs, p, trace);
   const env: Env = { inputs: p.inputs, records: [], judged: experts.points, trace: null };
   const sink: TraceSink | null = trace ? { matches: [], windows: [], terms: [] } : null;
@@ -243,7 +253,7 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           text: item.text,
           form: item.form,
           points: amount(pts),
-          maximum: amount(item.max),
+          maximum: fixed.maxima[item.index]!,
           reason: detail ? judgedReason(detail, decimalText) : item.explain(env, pts, raw),
           ...(item.branch ? { branch: item.branch(env) } : {}),
           ...(item.cap !== null ? { capped: raw > item.cap } : {}),
@@ -255,15 +265,15 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           source: source(item.source),
         };
       } else {
-        items[i] = { id: item.id, points: amount(pts), maximum: amount(item.max) };
+        items[i] = { id: item.id, points: amount(pts), maximum: fixed.maxima[item.index]! };
       }
     }
     let capped = false;
     if (sec.cap !== null && sum > sec.cap) { sum = sec.cap; capped = true; }
     total += sum;
     sections[s] = trace
-      ? { id: sec.id, title: sec.title, points: amount(sum), weight: amount(sec.weight), ...(capped ? { capped } : {}), items, source: source(sec.source) }
-      : { id: sec.id, title: sec.title, points: amount(sum), weight: amount(sec.weight), items };
+      ? { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, ...(capped ? { capped } : {}), items, source: source(sec.source) }
+      : { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, items };
   }
 
   let vetoed = false;
@@ -279,23 +289,7 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
   }
 
   const appDate = rs.applicationDateIndex !== null ? (p.inputs[rs.applicationDateIndex] as Day | undefined) : undefined;
-  const commonResults = rs.eligibility.map((c) => conditionResult(rs, c, env, trace, p.inputs));
-  const commonOk = commonResults.every((c) => c.met);
-  const eligibility: R.EligibilityResult[] = rs.grades.map((g) => {
-    const own = g.requirements.map((c) => conditionResult(rs, c, env, trace, p.inputs));
-    const conditions = [...commonResults, ...own];
-    if (g.window) {
-      const met = appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to;
-      conditions.push({
-        id: `${g.name}.申报期`,
-        label: `在申报期 ${g.window.fromText} 至 ${g.window.toText} 内申报`,
-        met,
-        ...(trace ? { detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`, source: source(g.source) } : {}),
-      });
-    }
-    const eligible = commonOk && conditions.every((c) => c.met);
-    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), ...(trace ? { conditions } : {}) };
-  });
+  const eligibility = trace ? tracedEligibility(rs, env, p.inputs, appDate) : leanEligibility(rs, env, appDate);
 
   const applied = rs.grades.find((g) => g.name === p.grade)!;
   const appliedElig = eligibility.find((e) => e.grade === p.grade)!;
@@ -322,6 +316,43 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
     flags,
   };
   return result;
+}
+
+/** Eligibility with the trace: every condition with what it read. */
+function tracedEligibility(rs: Ruleset, env: Env, inputs: unknown[], appDate: Day | undefined): R.EligibilityResult[] {
+  const trace = true;
+  const commonResults = rs.eligibility.map((c) => conditionResult(rs, c, env, trace, inputs));
+  const commonOk = commonResults.every((c) => c.met);
+  return rs.grades.map((g) => {
+    const own = g.requirements.map((c) => conditionResult(rs, c, env, trace, inputs));
+    const conditions = [...commonResults, ...own];
+    if (g.window) {
+      const met = appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to;
+      conditions.push({
+        id: `${g.name}.申报期`,
+        label: `在申报期 ${g.window.fromText} 至 ${g.window.toText} 内申报`,
+        met,
+        ...(trace ? { detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`, source: source(g.source) } : {}),
+      });
+    }
+    const eligible = commonOk && conditions.every((c) => c.met);
+    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), ...(trace ? { conditions } : {}) };
+  });
+}
+
+/** Eligibility without the trace: the same answers, no condition objects. */
+function leanEligibility(rs: Ruleset, env: Env, appDate: Day | undefined): R.EligibilityResult[] {
+  const common: string[] = [];
+  for (const c of rs.eligibility) if (!c.test(env)) common.push(c.id);
+  const out: R.EligibilityResult[] = new Array(rs.grades.length);
+  for (let i = 0; i < rs.grades.length; i++) {
+    const g = rs.grades[i]!;
+    const failed = common.slice();
+    for (const c of g.requirements) if (!c.test(env)) failed.push(c.id);
+    if (g.window && !(appDate !== undefined && appDate >= g.window.from && appDate <= g.window.to)) failed.push(`${g.name}.申报期`);
+    out[i] = { grade: g.name, eligible: failed.length === 0, failed };
+  }
+  return out;
 }
 
 /** Cached decimal text of a point value (hot with the trace on: most items are judged). */

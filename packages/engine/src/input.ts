@@ -13,6 +13,17 @@ export const INVALID: unique symbol = Symbol("invalid");
 export type Converter = (raw: unknown) => unknown;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+export const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * `Object.keys(o).length` without making the array: own enumerable string keys, an own enumerable
+ * `__proto__` (which `for … in` may skip) included.
+ */
+export function ownKeyCount(o: object): number {
+  let n = isEnumerable.call(o, "__proto__") ? 1 : 0;
+  for (const k in o) if (hasOwn.call(o, k) && k !== "__proto__") n++;
+  return n;
+}
 const DECIMAL_STRING = /^-?\d+(\.\d{1,6})?$/;
 
 function limits(decl: InputDecl | FieldDecl): { min: D.Dec | null; max: D.Dec | null } {
@@ -96,7 +107,7 @@ export function converter(model: Model, type: Type, decl: InputDecl | FieldDecl)
             if (x === INVALID) return INVALID;
             row[j] = x;
           }
-          if (Object.keys(rec).length !== known) return INVALID;
+          if (ownKeyCount(rec) !== known) return INVALID;
           out[i] = row;
         }
         return out;

@@ -29,3 +29,24 @@ export const HIGHEST: readonly { item: string; input: string; branches: readonly
   { item: "七.4", input: "科技进步奖", branches: [["国家", 300], ["省级", 200], ["市级", 100]] },
   { item: "七.5", input: "专精特新", branches: [["国家单项冠军或小巨人", 200], ["省级小巨人", 150], ["市级小巨人", 100]] },
 ];
+
+/**
+ * One judged item's points from the experts' scores, in hundredths: the trimmed mean when 3 or
+ * more experts scored it (else the mean), rounded half up to 0.01 — as rules/2024.rules says.
+ * The custom operator / fact that json-logic-engine and json-rules-engine run inside the engine.
+ */
+export function judgedPoints(experts: readonly { scores: Record<string, unknown> }[] | undefined, id: string): number {
+  let sum = 0, n = 0, lo = Infinity, hi = -Infinity;
+  if (experts) {
+    for (const e of experts) {
+      const v = e.scores[id];
+      if (v === undefined || v === null) continue;
+      const x = Math.round(Number(v) * 100);
+      sum += x; n++;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  }
+  if (n >= 3) { sum -= lo + hi; n -= 2; }
+  return n === 0 ? 0 : Math.floor((2 * sum + n) / (2 * n));
+}

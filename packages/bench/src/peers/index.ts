@@ -11,6 +11,7 @@ export const PEERS: Record<string, () => Promise<Peer>> = {
   "json-rules-engine": async () => (await import("./json-rules-engine.js")).jsonRulesEngine,
   "json-logic-js": async () => (await import("./json-logic-js.js")).jsonLogicJs,
   "json-logic-engine": async () => (await import("./json-logic-engine.js")).jsonLogicEngine,
+  "json-logic-engine-ops": async () => (await import("./json-logic-engine.js")).jsonLogicEngineOps,
   "zen-engine": async () => (await import("./zen-engine.js")).zenEngine,
 };
 

@@ -5,18 +5,20 @@
  * as facts.
  *
  * json-rules-engine compares facts with constants and fires events; it has no arithmetic, no
- * iteration over a list and no aggregation. So an adapter:
- *  - precomputes each judged item's points from the expert scores (trimmed mean when 3 or more
- *    experts scored it, rounded half up to 0.01), passed as one fact per item ("一.1");
- *  - precomputes 五② (each standard through the table, summed) and 七③ (patents weighted 1 / 0.5
- *    / 0.5, summed) as facts; the rules apply the caps;
- *  - adds up the points of the events that fired.
+ * iteration over a list and no aggregation in its rules. Its idiomatic way to compute is a dynamic
+ * fact registered on the engine (`engine.addFact(id, fn)`), evaluated by the engine when a rule
+ * reads it and cached for the run:
+ *  - each judged item's points from the expert scores (trimmed mean when 3 or more experts scored
+ *    it, rounded half up to 0.01), one fact per item ("一.1");
+ *  - 五② (each standard through the table, summed) and 七③ (patents weighted 1 / 0.5 / 0.5,
+ *    summed); the rules apply the caps;
+ *  - the caller adds up the points of the events that fired.
  * 三① (base and increment, capped) is written as its five tiers; the take-highest items as
  * mutually exclusive rules (contains / doesNotContain). Vetoes and eligibility are left out: no
  * date arithmetic without custom operators, i.e. more code.
  */
 import { Engine, type RuleProperties, type TopLevelCondition } from "json-rules-engine";
-import { HIGHEST, JUDGED, STANDARD_POINTS } from "./criteria.js";
+import { HIGHEST, JUDGED, STANDARD_POINTS, judgedPoints } from "./criteria.js";
 import type { Application, Peer } from "./types.js";
 
 type Cond = { fact: string; operator: string; value: unknown };
@@ -52,31 +54,22 @@ export function rules2024(): RuleProperties[] {
   return rules;
 }
 
-/** Trimmed mean of the experts' scores for one item, in hundredths, rounded half up. */
-function judgedPoints(experts: NonNullable<Application["experts"]>, id: string): number {
-  let sum = 0, n = 0, lo = Infinity, hi = -Infinity;
-  for (const e of experts) {
-    const v = e.scores[id];
-    if (v === undefined || v === null) continue;
-    const x = Math.round(Number(v) * 100);
-    sum += x; n++;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  if (n >= 3) { sum -= lo + hi; n -= 2; }
-  return n === 0 ? 0 : Math.floor((2 * sum + n) / (2 * n));
-}
+type Almanac = { factValue: (id: string) => Promise<unknown> };
+const fact = <T>(almanac: Almanac, id: string) => almanac.factValue(id) as Promise<T>;
 
-function facts(app: Application): Record<string, unknown> {
-  const f: Record<string, unknown> = { ...app.inputs };
-  const experts = app.experts ?? [];
-  for (const [id] of JUDGED) f[id] = judgedPoints(experts, id);
-  let std = 0;
-  for (const s of (app.inputs["标准"] ?? []) as { 角色: string; 级别: string }[]) std += STANDARD_POINTS[s.角色]?.[s.级别] ?? 0;
-  f["五.2 累计"] = std;
-  const i = app.inputs;
-  f["七.3 累计"] = 100 * (i["发明专利数"] as number) + 50 * (i["实用新型专利数"] as number) + 50 * (i["外观设计专利数"] as number);
-  return f;
+/**
+ * The computed facts, registered on the engine (json-rules-engine's dynamic facts): each reads the
+ * application's facts through the almanac, so the arithmetic runs inside the engine.
+ */
+function addComputedFacts(e: Engine): void {
+  for (const [id] of JUDGED) e.addFact(id, async (_p, almanac) => judgedPoints(await fact<Application["experts"]>(almanac, "experts"), id));
+  e.addFact("五.2 累计", async (_p, almanac) => {
+    let std = 0;
+    for (const s of (await fact<{ 角色: string; 级别: string }[] | undefined>(almanac, "标准")) ?? []) std += STANDARD_POINTS[s.角色]?.[s.级别] ?? 0;
+    return std;
+  });
+  e.addFact("七.3 累计", async (_p, almanac) =>
+    100 * (await fact<number>(almanac, "发明专利数")) + 50 * (await fact<number>(almanac, "实用新型专利数")) + 50 * (await fact<number>(almanac, "外观设计专利数")));
 }
 
 let engine: Engine | null = null;
@@ -85,14 +78,15 @@ export const jsonRulesEngine: Peer = {
   name: "json-rules-engine",
   library: "json-rules-engine",
   covers: "totals",
-  adapter: "judged items' trimmed means; 五② table sum; 七③ patent sum; adds up the events' points",
+  adapter: "adds up the events' points (trimmed means, 五② and 七③ sums are dynamic facts inside the engine)",
   async: true,
   load() {
     const stored = JSON.stringify(rules2024());
     engine = new Engine(JSON.parse(stored) as RuleProperties[], { allowUndefinedFacts: true, replaceFactsInEventParams: true });
+    addComputedFacts(engine);
   },
   async score(app) {
-    const { events } = await engine!.run(facts(app));
+    const { events } = await engine!.run({ ...app.inputs, experts: app.experts ?? [] });
     let total = 0;
     for (const e of events) total += (e.params as { points: number }).points;
     return total;

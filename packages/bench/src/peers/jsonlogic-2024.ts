@@ -70,11 +70,12 @@ function standardsTable(): Logic {
 /**
  * The document. `scoreKey(id)` is the `var` path of an expert's score for item `id` within the
  * expert: json-logic-engine escapes the dot in "一.1" ("scores.一\\.1"); json-logic-js cannot, so
- * its adapter renames the keys ("scores.一_1").
+ * its adapter renames the keys ("scores.一_1"). `judgedOp(id)`, where given, replaces the fold
+ * of a judged item by a custom operator of the peer (json-logic-engine's `addMethod`).
  */
-export function jsonLogic2024(scoreKey: (id: string) => string): Logic {
+export function jsonLogic2024(scoreKey: (id: string) => string, judgedOp?: (id: string) => Logic): Logic {
   const terms: Logic[] = [];
-  for (const [id] of JUDGED) terms.push(judged(scoreKey(id)));
+  for (const [id] of JUDGED) terms.push(judgedOp ? judgedOp(id) : judged(scoreKey(id)));
   // 三① base 2 for one certificate, +0.5 for each further one, at most 4.
   const certs = v("inputs.有效体系认证证书数");
   terms.push({ if: [{ "==": [certs, 0] }, 0, { min: [400, { "+": [200, { "*": [50, { "-": [certs, 1] }] }] }] }] });
