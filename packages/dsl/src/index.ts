@@ -21,3 +21,4 @@ export { check, hasErrors, type CheckResult, type Model, type Sym, type ItemInfo
 export { type Type, typeZh, typeEn, typeSource } from "./types.js";
 export * from "./services.js";
 export * as edits from "./edits.js";
+export { mergeRuleFiles, resolveMerge, checkErrors, type RuleMerge, type MergeConflict, type MergeChunk, type MergeChoice } from "./merge.js";
