@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { edits as E, mergeRuleFiles, resolveMerge, checkErrors, parse, type ItemDecl, type SectionDecl } from "../src/index.js";
-import { fuzzParams } from "../src/testing/index.js";
+import { fuzzParams, FUZZ_LONG } from "../src/testing/index.js";
 
 const base = readFileSync(new URL("../../../rules/2024.rules", import.meta.url), "utf8");
 const apply = (text: string, es: readonly E.TextEdit[]) => E.applyEdits(text, es);
@@ -165,5 +165,5 @@ describe("the merge of random structural edits on the same base", () => {
       }
     }), fuzzParams(40, 1000));
     expect(apartCount).toBeGreaterThan(0);
-  });
+  }, FUZZ_LONG ? 3_600_000 : 60_000);
 });

@@ -60,6 +60,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "POST /api/files/new-year": POLICY,
   "GET /api/files/:name/history": STAFF,
   "GET /api/files/:name/history/:version": STAFF,
+  "POST /api/files/:name/merge": STAFF,
   "GET /api/examples": STAFF,
   "GET /api/examples/:name": STAFF,
   // The built editor's files: public, so the editor loads and then asks for a token. A path

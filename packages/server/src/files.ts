@@ -25,6 +25,7 @@ import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { AuditTrail, historyVersion, type AuditEntry } from "./audit.js";
 import { LOCAL, type Identity } from "./auth.js";
+import { registerMerge, staleSaveConflict } from "./merge.js";
 
 /** A rule file's name: `<year>.rules` (published) or `<year>.draft.rules` (a draft). */
 export const STORE_FILE = /^(\d{4})(\.draft)?\.rules$/;
@@ -393,10 +394,12 @@ export async function registerFiles(
     const ifMatch = etagList(req.headers["if-match"]);
     const ifNoneMatchAny = String(req.headers["if-none-match"] ?? "").trim() === "*";
     const who = identity(req);
+    // A restore (the editor's history) names the version it saves again: audited as "restore".
+    const restoredFrom = historyVersion((req.body as { restoredFrom?: unknown } | null)?.restoredFrom) ?? undefined;
     // Checked before the lock is taken: it does not depend on the disk.
     const diagnostics = file.kind === "published" ? check(parse(source)).diagnostics : null;
 
-    return answer(reply, await locked(file.name, async () => {
+    const outcome = await locked(file.name, async () => {
       const path = join(dir, file.name);
       const current = await readText(path);
       if (current !== null) {
@@ -437,7 +440,10 @@ export async function registerFiles(
         return out(507, writeFailed(err, req));
       }
       const etag = etagOf(source);
-      const entry = trail.entry({ at, who: who.name, role: who.role, action: "save", file: file.name, oldText: current, newText: source, ...(version ? { version } : {}) });
+      const entry = trail.entry({
+        at, who: who.name, role: who.role, action: restoredFrom ? "restore" : "save", file: file.name, oldText: current, newText: source,
+        ...(version ? { version } : {}), ...(restoredFrom ? { restoredFrom } : {}),
+      });
       if (!(await audited(req, entry))) {
         const undone = await (current === null ? rm(path, { force: true }) : writeAtomically(path, current, io)).then(() => true, () => false);
         if (undone) {
@@ -449,7 +455,11 @@ export async function registerFiles(
       }
       if (file.kind === "published") store.put(file.year, source);
       return out(200, { name: file.name, etag }, etag);
-    }));
+    });
+    // A stale If-Match: the 409 links the three-way merge (merge.ts), computed outside the lock.
+    const stale = outcome.status === 409 && ifMatch && (outcome.body as { error: { current?: { source: string } | null } }).error.current;
+    if (!stale || !ifMatch) return answer(reply, outcome);
+    return answer(reply, out(409, await staleSaveConflict(trail, file.name, file.kind === "draft", stale.source, source, ifMatch), etagOf(stale.source)));
   });
 
   app.delete<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
@@ -574,6 +584,14 @@ export async function registerFiles(
     const kept = await trail.read(file.name, version);
     if (!kept) return reply.status(404).send(apiError("unknown_version", `${file.name} 没有版本 ${version}`, `${file.name} has no version ${version}`));
     return { name: file.name, version, source: kept.source, etag: kept.etag };
+  });
+
+  registerMerge(app, {
+    trail,
+    open: async (raw, reply) => {
+      const file = nameOr400(raw, reply);
+      return file ? { name: file.name, draft: file.kind === "draft", current: await readText(join(dir, file.name)) } : null;
+    },
   });
 
   // --- examples ------------------------------------------------------------------------------
