@@ -24,6 +24,16 @@ async function auditLines(): Promise<{ who: string; action: string; summary?: st
 const gradeBlock = (text: string, grade: string) => text.slice(text.indexOf(`grade ${grade} "`), text.indexOf("}", text.indexOf(`grade ${grade} "`)));
 /** The officer comes back to the tab (the window gets the focus). */
 const returnTo = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event("focus")));
+/** Two officers, each in their own browser (context), with the file open. */
+async function twoOfficers(): Promise<{ a: Page; b: Page; close: () => Promise<void> }> {
+  const first = await h.browser.newContext();
+  const second = await h.browser.newContext();
+  const a = await first.newPage();
+  const b = await second.newPage();
+  await openEditor(h, a);
+  await openEditor(h, b);
+  return { a, b, close: async () => { await first.close(); await second.close(); } };
+}
 /** A save parses, checks, merges and audits on a shared machine: seconds, not expect.poll's default second. */
 const SLOW = { timeout: 30_000 };
 const state = (page: Page) => page.getByTestId("state").textContent();
@@ -75,12 +85,7 @@ describe("two officers on one file", { timeout: 240_000 }, () => {
   });
 
   test("(2) saves of different rules from one version merge with no question; both changes are on disk", async () => {
-    const first = await h.browser.newContext();
-    const second = await h.browser.newContext();
-    const a = await first.newPage();
-    const b = await second.newPage();
-    await openEditor(h, a);
-    await openEditor(h, b);
+    const { a, b, close } = await twoOfficers();
     await typeAt(a, "pass 60", 1, "1");
     await a.getByTestId("save").click();
     await expect.poll(() => a.getByTestId("status").textContent(), SLOW).toBe("已保存");
@@ -98,17 +103,11 @@ describe("two officers on one file", { timeout: 240_000 }, () => {
     await expect.poll(() => a.getByTestId("saved-elsewhere-changes").textContent(), SLOW).toBe("AA级 名额 每市 30 家 → 每市 31 家");
     expect(await a.getByTestId("saved-elsewhere").textContent()).toContain("已在别处保存（local）");
     expect(await editorText(a)).toBe(text);
-    await first.close();
-    await second.close();
+    await close();
   });
 
   test("(3) saves of the same rule ask, show both sides in the notice's terms, and the chosen result is on disk and audited", async () => {
-    const first = await h.browser.newContext();
-    const second = await h.browser.newContext();
-    const a = await first.newPage();
-    const b = await second.newPage();
-    await openEditor(h, a);
-    await openEditor(h, b);
+    const { a, b, close } = await twoOfficers();
     const cap = "award 1 per 发明专利数, 0.5 per 实用新型专利数, 0.5 per 外观设计专利数\n    cap 2";
     await typeAt(a, cap, 1, "1.5");
     await a.getByTestId("save").click();
@@ -137,8 +136,7 @@ describe("two officers on one file", { timeout: 240_000 }, () => {
     expect(text).toContain(cap.replace(/cap 2$/, "cap 1\n"));
     expect(text).toBe(saved.replace(cap.replace(/cap 2$/, "cap 1.5"), cap.replace(/cap 2$/, "cap 1")));
     expect((await auditLines()).at(-1)).toMatchObject({ who: "local", action: "save", summary: ["第七部分③ 封顶 1.5 → 1"] });
-    await first.close();
-    await second.close();
+    await close();
   });
 
   test("(4) history shows author, Chinese time and the change summary of each version; two versions compare; a restore is a new, audited version", async () => {
