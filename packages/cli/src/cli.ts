@@ -107,7 +107,7 @@ const commands: Record<string, Command> = {
       const file = one(positionals, "<rules>");
       const ruleset = await loadRuleset(file, io);
       if (!ruleset) return EXIT_FINDINGS;
-      io.stdout.write(`${JSON.stringify(applicationJsonSchema(ruleset.schema, `${ruleset.title} 申请`), null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(applicationJsonSchema(ruleset), null, 2)}\n`);
       return EXIT_OK;
     },
   },

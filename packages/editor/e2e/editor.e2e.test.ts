@@ -128,7 +128,7 @@ describe("the editor in Chromium", () => {
     expect(await readFile(join(h.rulesDir, "2024.rules"), "utf8")).toContain("依据通知附件1（乙修改）");
     await first.close();
     await second.close();
-  });
+  }, 180_000); // two saves, a merge and its check: over a minute on a loaded machine
 
   test("the file's history lists earlier versions, and one can be restored (saved as a new version)", async () => {
     const page = await h.browser.newPage();

@@ -6,7 +6,7 @@ import { decimal as D } from "@jsqc/dsl";
 import type { CompiledCondition, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
 import { formatDay, type Day } from "./dates.js";
 import { INVALID } from "./input.js";
-import { toInputErrors, type InputError } from "./schema.js";
+import { toInputErrors, withinLength, type InputError } from "./schema.js";
 import type * as R from "./result.js";
 
 export interface EvaluateOptions {
@@ -63,7 +63,7 @@ function prepare(rs: Ruleset, app: unknown): Prepared | null {
   }
   // `for … in` skips an own `__proto__` made by JSON.parse on some engines: count keys too.
   if (Object.keys(a).length !== envelopeKeys) return null;
-  if (a["id"] !== undefined && (typeof a["id"] !== "string" || a["id"].length > 200)) return null;
+  if (a["id"] !== undefined && (typeof a["id"] !== "string" || !withinLength(a["id"], 200))) return null;
   if (a["enterprise"] !== undefined && !validEnterprise(a["enterprise"])) return null;
   const grade = a["grade"];
   if (typeof grade !== "string" || !rs.grades.some((g) => g.name === grade)) return null;
@@ -98,7 +98,7 @@ function validEnterprise(e: unknown): boolean {
   for (const k of Object.keys(e)) {
     if (!hasOwn.call(ENTERPRISE_KEYS, k)) return false;
     const v = (e as Record<string, unknown>)[k];
-    if (v !== undefined && (typeof v !== "string" || v.length > ENTERPRISE_KEYS[k]!)) return false;
+    if (v !== undefined && (typeof v !== "string" || !withinLength(v, ENTERPRISE_KEYS[k]!))) return false;
   }
   return true;
 }
@@ -115,7 +115,7 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
     const ex: unknown = experts[e];
     if (ex === null || typeof ex !== "object" || Array.isArray(ex)) return null;
     const { name, scores: s } = ex as { name?: unknown; scores?: unknown };
-    if (typeof name !== "string" || name.length > 100) return null;
+    if (typeof name !== "string" || !withinLength(name, 100)) return null;
     if (s === null || typeof s !== "object" || Array.isArray(s)) return null;
     if (Object.keys(ex).length !== EXPERT_KEYS) return null;
     names[e] = name;

@@ -1,7 +1,8 @@
 /** The quality-credit engine: compile a rule file once, evaluate many applications. */
 export { compile, type Ruleset, type CompileResult, type CompiledInput, type CompiledItem, type CompiledSection, type CompiledGrade, type CompiledCondition, type SourceRef } from "./compile.js";
 export { evaluate, validate, amount, type EvaluateOptions, type Evaluation } from "./evaluate.js";
-export { applicationSchema, applicationJsonSchema, type InputError, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, MAX_EXPERTS } from "./schema.js";
+export { applicationSchema, type InputError, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, MAX_EXPERTS } from "./schema.js";
+export { applicationJsonSchema, exactApplicationJsonSchema, decimalRangePattern, DATE_PATTERN, type JsonSchema } from "./json-schema.js";
 export type * from "./result.js";
 export { parseDay, formatDay, addDuration } from "./dates.js";
 export { runCase, applyOverrides, coverage, coverageGoals, exercised, type RuleCase, type Expectation, type CaseResult, type Difference, type Coverage, type CoverageGoal } from "./rule-tests.js";

@@ -7,7 +7,7 @@
  */
 import { decimal as D, type Model, type Sym, type Type, type InputDecl, type FieldDecl } from "@jsqc/dsl";
 import { parseDay } from "./dates.js";
-import { MAX_LIST_LENGTH, MAX_TEXT_LENGTH } from "./schema.js";
+import { MAX_LIST_LENGTH, MAX_TEXT_LENGTH, withinLength } from "./schema.js";
 
 export const INVALID: unique symbol = Symbol("invalid");
 export type Converter = (raw: unknown) => unknown;
@@ -49,7 +49,7 @@ export function converter(model: Model, type: Type, decl: InputDecl | FieldDecl)
         return day === null ? INVALID : day;
       };
     case "text":
-      return (v) => (typeof v === "string" && v.length <= MAX_TEXT_LENGTH ? v : INVALID);
+      return (v) => (typeof v === "string" && withinLength(v, MAX_TEXT_LENGTH) ? v : INVALID);
     case "enum": {
       const members = enumMembers(model, type.name);
       return (v) => (typeof v === "string" && members.has(v) ? v : INVALID);

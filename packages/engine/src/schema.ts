@@ -15,6 +15,21 @@ export const MAX_LIST_LENGTH = 1000;
 export const MAX_TEXT_LENGTH = 1000;
 export const MAX_EXPERTS = 50;
 
+/**
+ * Whether `s` has at most `max` characters, counted as code points — as JSON Schema's maxLength
+ * counts them (a character outside the BMP, such as 𠀀 or an emoji, is one, not two).
+ */
+export function withinLength(s: string, max: number): boolean {
+  if (s.length <= max) return true;
+  if (s.length > 2 * max) return false;
+  let n = 0;
+  for (const _ of s) if (++n > max) return false;
+  return true;
+}
+
+/** Text of at most `max` characters (code points). */
+const zText = (max: number) => z.string().refine((s) => withinLength(s, max));
+
 export interface InputError {
   /** JSON path, e.g. `inputs.标准[1].级别`. */
   readonly path: string;
@@ -28,14 +43,16 @@ export interface InputError {
 
 type DeclWithOptions = InputDecl | FieldDecl;
 
-function bounds(decl: DeclWithOptions): { min: D.Dec | null; max: D.Dec | null } {
+/** An input's or field's declared `min`/`max`, as decimals (null when not declared). */
+export function bounds(decl: DeclWithOptions): { min: D.Dec | null; max: D.Dec | null } {
   return {
     min: decl.options.min ? D.parseDec(decl.options.min.value) : null,
     max: decl.options.max ? D.parseDec(decl.options.max.value) : null,
   };
 }
 
-function enumMembers(model: Model, name: string): string[] {
+/** An enum's member names, in declaration order. */
+export function enumMembers(model: Model, name: string): string[] {
   const sym = model.symbols.get(name);
   return sym?.kind === "enum" ? sym.decl.members.map((m) => m.name.value) : [];
 }
@@ -69,7 +86,7 @@ function valueSchema(model: Model, type: Type, decl: DeclWithOptions): z.ZodType
     case "date":
       return z.string().regex(DATE_PATTERN).refine(isRealDate).meta({ ...meta, format: "date" });
     case "text":
-      return z.string().max(MAX_TEXT_LENGTH).meta(meta);
+      return zText(MAX_TEXT_LENGTH).meta(meta);
     case "enum":
       return z.enum(enumMembers(model, type.name) as [string, ...string[]]).meta(meta);
     case "set": {
@@ -129,29 +146,23 @@ export function applicationSchema(model: Model, grades: readonly string[]): z.Zo
       .meta({ title: `${info.section.id}${info.item.number.text} 专家评分（0–${D.format(info.bounds.max)}）` });
   }
   return z.strictObject({
-    id: z.string().max(200).optional().meta({ title: "申请编号" }),
+    id: zText(200).optional().meta({ title: "申请编号" }),
     enterprise: z
       .strictObject({
-        name: z.string().max(200).optional().meta({ title: "企业名称" }),
-        creditCode: z.string().max(18).optional().meta({ title: "统一社会信用代码" }),
-        city: z.string().max(50).optional().meta({ title: "所在设区市" }),
-        county: z.string().max(50).optional().meta({ title: "所在县(市、区)" }),
+        name: zText(200).optional().meta({ title: "企业名称" }),
+        creditCode: zText(18).optional().meta({ title: "统一社会信用代码" }),
+        city: zText(50).optional().meta({ title: "所在设区市" }),
+        county: zText(50).optional().meta({ title: "所在县(市、区)" }),
       })
       .optional(),
     grade: z.enum(grades as [string, ...string[]]).meta({ title: "申报等级" }),
     inputs: z.strictObject(inputShape).meta({ title: "申报事实" }),
     experts: z
-      .array(z.strictObject({ name: z.string().max(100).meta({ title: "专家" }), scores: z.strictObject(scoreShape) }))
+      .array(z.strictObject({ name: zText(100).meta({ title: "专家" }), scores: z.strictObject(scoreShape) }))
       .max(MAX_EXPERTS)
       .optional()
       .meta({ title: "专家评分" }),
   });
-}
-
-/** JSON Schema (draft 2020-12) of the application, for services written in other languages. */
-export function applicationJsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
-  return { ...json, title };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,6 +202,15 @@ function foundText(v: unknown): string {
 
 interface Words { zh: string; en: string }
 
+/** "One of a, b, c"; for an empty list, that there is nothing to choose from (never "one of "). */
+function oneOf(list: readonly string[]): Words {
+  if (list.length === 0) return { zh: "（规则文件未列出任何可选值）", en: "(the rule file lists no value to choose from)" };
+  return { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` };
+}
+
+/** What a grade should be when the rule file declares none: no grade can be applied for. */
+const NO_GRADES: Words = { zh: "规则文件中声明的等级（本规则文件未声明任何等级 grade，无法申报）", en: "a grade declared in the rule file (this rule file declares no grade, so none can be applied for)" };
+
 /** What a value at `path` should be, in Chinese and English, from the rule file's declarations. */
 function describe(model: Model, path: readonly PropertyKey[]): { label: string; expected: Words | null } {
   if (path[0] === "inputs" && typeof path[1] === "string") {
@@ -199,8 +219,7 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
     const label = sym.decl.label?.value ?? sym.name;
     if (path.length === 2) return { label, expected: expectedOf(model, sym.type, sym.decl) };
     if (sym.type.kind === "set") {
-      const list = enumMembers(model, sym.type.element);
-      return { label, expected: { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` } };
+      return { label, expected: oneOf(enumMembers(model, sym.type.element)) };
     }
     if (sym.type.kind === "list") {
       const fieldName = path[3];
@@ -232,7 +251,7 @@ function describe(model: Model, path: readonly PropertyKey[]): { label: string; 
   }
   if (path.length === 1 && path[0] === "grade") {
     const grades = [...model.symbols.values()].filter((s) => s.kind === "grade").map((s) => s.name);
-    return { label: "申报等级", expected: { zh: `${grades.join("、")}之一`, en: `one of ${grades.join(", ")}` } };
+    return { label: "申报等级", expected: grades.length > 0 ? oneOf(grades) : NO_GRADES };
   }
   const last = path[path.length - 1];
   const longest = path.length === 1 && path[0] === "id" ? 200
@@ -257,8 +276,7 @@ function expectedOf(model: Model, type: Type, decl: DeclWithOptions): Words {
     case "date": return { zh: "日期 YYYY-MM-DD", en: "a date YYYY-MM-DD" };
     case "text": return { zh: `文字（不超过 ${MAX_TEXT_LENGTH} 字）`, en: `text (at most ${MAX_TEXT_LENGTH} characters)` };
     case "enum": {
-      const list = enumMembers(model, type.name);
-      return { zh: `${list.join("、")}之一`, en: `one of ${list.join(", ")}` };
+      return oneOf(enumMembers(model, type.name));
     }
     case "set": {
       const list = enumMembers(model, type.element);

@@ -201,7 +201,7 @@ describe("no eval, new Function or vm", () => {
         invalid: evaluate(c.ruleset, { ...app, inputs: { ...app.inputs, 发明专利数: -1, 多余: 1 }, experts: [{ name: "x", scores: { "一.1": 99 } }] }),
         notAnObject: evaluate(c.ruleset, "x"),
         validate: validate(c.ruleset, { grade: "Z" }),
-        schema: applicationJsonSchema(c.ruleset.schema, "t"),
+        schema: applicationJsonSchema(c.ruleset, "t"),
         broken: compile("ruleset { item").ok,
       };
     };

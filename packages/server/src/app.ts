@@ -14,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { parse, check, decimal as D } from "@jsqc/dsl";
 import { evaluate, validate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
 import { RuleStore, type RuleEntry } from "./store.js";
+import { withApplicationSchemas } from "./openapi.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
 import { registerStatic } from "./static.js";
@@ -94,7 +95,7 @@ const schemaCache = new WeakMap<Ruleset, Record<string, unknown>>();
 function jsonSchema(rs: Ruleset): Record<string, unknown> {
   let s = schemaCache.get(rs);
   if (!s) {
-    s = applicationJsonSchema(rs.schema, `${rs.title} 申请`);
+    s = applicationJsonSchema(rs);
     schemaCache.set(rs, s);
   }
   return s;
@@ -217,7 +218,12 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
 
   app.get("/api/openapi.json", async (_req, reply) => {
     if (!openapi) return reply.status(404).send(apiError("not_found", "没有 OpenAPI 文档", "no OpenAPI document"));
-    return openapi;
+    // With the exact application schema of every year loaded now (openapi.ts).
+    const years = store.years().flatMap((year) => {
+      const ruleset = store.get(year)?.ruleset;
+      return ruleset ? [{ year, ruleset }] : [];
+    });
+    return withApplicationSchemas(openapi as Parameters<typeof withApplicationSchemas>[0], years);
   });
 
   app.get("/api/whoami", async (req) => {

@@ -3,9 +3,17 @@
  * (hidden folders: no rule file name starts with a dot, so neither is ever listed or served).
  *
  * - `.audit/audit.jsonl`: one JSON line per successful save, draft delete and new year —
- *   `{ at, who, role, action, file, oldEtag, newEtag, diff, diffLines, diffTruncated }`, `diff`
- *   a unified line diff of the change (at most 2,000 lines). Append-only: opened with flag "a",
- *   written and fsynced; appends are serialised, so lines never interleave.
+ *   `{ at, who, role, action, file, oldEtag, newEtag, diff, diffLines, diffTruncated, kind:
+ *   "commit", intent, prev, hash }`, `diff` a unified line diff of the change (at most 2,000
+ *   lines). Before the change is made, an intent line `{ kind: "intent", at, entry, prev, hash }`
+ *   announces it (`entry` is the commit line to be); after it, the commit line. So a save killed
+ *   at any moment leaves an intent, and the next start reconciles it (`open`): the file on disk
+ *   is the announced version → its commit line is written (`reconciled: true`); it is not → an
+ *   `{ kind: "abandoned", intent, target }` line. Lines are a hash chain (chain.ts), verified at
+ *   start; a broken chain makes the store refuse changes (503 `audit_broken`) until an operator
+ *   acknowledges it (`jsqc-server --acknowledge-audit-break`: an `{ kind: "acknowledge" }` line).
+ *   Append-only, through one handle opened with O_APPEND and never through a link; each line is
+ *   one write, fdatasynced before the change goes on.
  * - `.history/<file>/<time>-<etag prefix>.rules`: every text that a save or a delete replaced,
  *   written atomically before it is replaced. `<time>` is the moment of that change in ISO 8601
  *   basic format (`20250314T093015.123Z`: no colons, so the names are valid on every file
@@ -14,15 +22,21 @@
  * A version id is `<time>-<etag prefix>` (the file name without `.rules`), checked against a
  * strict pattern before any file system call.
  */
-import { open, readFile, readdir, rm, stat, mkdir } from "node:fs/promises";
+import { open, readdir, rm, lstat, mkdir, writeFile as writeFileFs, rename, type FileHandle } from "node:fs/promises";
+import { constants, writeSync, ftruncateSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { etagOf } from "./store.js";
 import { unifiedDiff } from "./diff.js";
 import { changeSummary } from "./summary.js";
+import { sealLine, sha256, verifyChain, type ChainBreak } from "./chain.js";
+import { ensureFolder, existingFolder, openAppendNoFollow, readNoFollow, UnsafePathError, unsafeReason } from "./nofollow.js";
 
 export const AUDIT_DIR = ".audit";
 export const AUDIT_FILE = "audit.jsonl";
 export const HISTORY_DIR = ".history";
+/** The hash of the last line written (chain.ts: a log cut short is seen by it). */
+export const HEAD_FILE = "head.json";
 /** A history version id: ISO 8601 basic time with milliseconds, `-`, 12 characters of the ETag. */
 export const HISTORY_VERSION = /^(\d{8})T(\d{6})\.(\d{3})Z-([A-Za-z0-9_-]{12})$/;
 /** Most lines of a diff kept in an audit line. */
@@ -56,6 +70,34 @@ export interface AuditEntry {
   readonly summaryEn?: readonly string[];
   /** For a restore: the history version whose text was saved again. */
   readonly restoredFrom?: string;
+  /** "commit" for a change (absent on lines from before the chain); other kinds are not changes. */
+  readonly kind?: "commit";
+  /** The `hash` of the intent line that announced this change. */
+  readonly intent?: string;
+  /** Written at start for an intent whose file was found on disk (the process had died). */
+  readonly reconciled?: boolean;
+  /** The hash chain (chain.ts). */
+  readonly prev?: string;
+  readonly hash?: string;
+}
+
+/** A change announced in the log, to be committed or abandoned. */
+export interface Intent {
+  readonly hash: string;
+  readonly entry: AuditEntry;
+}
+
+/** What `open` found: the chain's state, what it reconciled, whether it was acknowledged. */
+export interface AuditStatus {
+  /** Breaks of the chain still unacknowledged (changes are refused while there are any). */
+  readonly breaks: readonly ChainBreak[];
+  /** The log or its folder is a symbolic link (changes are refused; acknowledging does not help). */
+  readonly unsafe: { readonly zh: string; readonly en: string } | null;
+  /** Breaks acknowledged by this start (`acknowledge: true`). */
+  readonly acknowledged: readonly ChainBreak[];
+  /** Intents found without an outcome: committed (the file was on disk) or abandoned. */
+  readonly reconciled: { readonly committed: number; readonly abandoned: number };
+  readonly lines: number;
 }
 
 export interface HistoryItem {
@@ -130,9 +172,17 @@ export interface AuditTrailOptions {
 export class AuditTrail {
   readonly auditFile: string;
   readonly historyRoot: string;
+  private readonly dir: string;
   private readonly writeFile: (file: string, text: string) => Promise<void>;
-  private readonly appendText: (file: string, text: string) => Promise<void>;
+  private readonly appendText: ((file: string, text: string) => Promise<void>) | null;
   private appending: Promise<void> = Promise.resolve();
+  /** The log, open for appending (set by `open`). */
+  private handle: FileHandle | null = null;
+  private size = 0;
+  /** The hash the next line's `prev` takes. */
+  private head = sha256("");
+  private headWriting: Promise<void> = Promise.resolve();
+  private state: AuditStatus | null = null;
   /** ETags of version files (immutable, so never stale). */
   private readonly etags = new Map<string, string>();
   /** The audit log read so far (it is append-only): who changed what, by file. */
@@ -142,10 +192,178 @@ export class AuditTrail {
 
   constructor(rulesDir: string, options: AuditTrailOptions) {
     const dir = resolve(rulesDir);
+    this.dir = dir;
     this.auditFile = join(dir, AUDIT_DIR, AUDIT_FILE);
     this.historyRoot = join(dir, HISTORY_DIR);
     this.writeFile = options.writeFile;
-    this.appendText = options.append ?? appendDurably;
+    this.appendText = options.append ?? null;
+  }
+
+  /**
+   * Verifies the chain, acknowledges its breaks when told to (`acknowledge`, by `operator`), opens
+   * the log for appending and reconciles the intents left by a process that died mid-change.
+   * Never throws for what it finds in the log: that is in the status (and `refusal`).
+   */
+  async open(options: { acknowledge?: boolean; operator?: string } = {}): Promise<AuditStatus> {
+    const empty = { committed: 0, abandoned: 0 };
+    let text: string;
+    let lastWritten: string | null = null;
+    try {
+      await ensureFolder(this.dir, AUDIT_DIR);
+      text = (await readNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`)) ?? "";
+      const head = await readNoFollow(join(this.dir, AUDIT_DIR, HEAD_FILE), `${AUDIT_DIR}/${HEAD_FILE}`).catch(() => null);
+      if (head) {
+        try {
+          const h = (JSON.parse(head) as { hash?: unknown }).hash;
+          if (typeof h === "string") lastWritten = h;
+        } catch { /* a damaged head file says nothing */ }
+      }
+      this.handle = await openAppendNoFollow(this.auditFile, `${AUDIT_DIR}/${AUDIT_FILE}`);
+    } catch (err) {
+      if (!(err instanceof UnsafePathError)) throw err;
+      this.state = { breaks: [], unsafe: unsafeReason(err), acknowledged: [], reconciled: empty, lines: 0 };
+      return this.state;
+    }
+    const verified = verifyChain(text, lastWritten);
+    this.size = Buffer.byteLength(text);
+    this.head = verified.head;
+    let acknowledged: readonly ChainBreak[] = [];
+    if (verified.breaks.length > 0) {
+      if (!options.acknowledge) {
+        this.state = { breaks: verified.breaks, unsafe: null, acknowledged: [], reconciled: empty, lines: verified.count };
+        return this.state;
+      }
+      // A torn last line is ended first, so the acknowledgement is a line of its own.
+      if (text !== "" && !text.endsWith("\n")) {
+        await this.handle.write("\n");
+        text += "\n";
+        this.size += 1;
+      }
+      this.head = sha256(text);
+      acknowledged = verified.breaks;
+      await this.appendLine({
+        kind: "acknowledge", at: new Date().toISOString(), who: options.operator ?? "operator", role: "operator",
+        breaks: verified.breaks.map((b) => ({ line: b.line, reason: b.reason, en: b.en })),
+      });
+    }
+    // Intents without an outcome: the process died between the intent and the commit.
+    const outcome = new Set<string>();
+    for (const l of verified.lines) if (typeof l.fields["intent"] === "string") outcome.add(l.fields["intent"]);
+    const reconciled = { committed: 0, abandoned: 0 };
+    for (const l of verified.lines) {
+      if (l.fields["kind"] !== "intent" || l.hash === null || outcome.has(l.hash)) continue;
+      const entry = l.fields["entry"] as AuditEntry | undefined;
+      if (!entry || typeof entry.file !== "string") continue;
+      const intent: Intent = { hash: l.hash, entry };
+      const onDisk = await readNoFollow(join(this.dir, entry.file), entry.file).catch(() => undefined);
+      const etag = onDisk === undefined ? undefined : onDisk === null ? null : etagOf(onDisk);
+      if (etag !== undefined && etag === entry.newEtag) {
+        await this.commit(intent, { reconciled: true });
+        reconciled.committed++;
+      } else {
+        await this.abandon(intent, "not_written");
+        // The text it kept is still the current one: no version of it is needed.
+        if (entry.version) await this.discard(entry.file, entry.version).catch(() => {});
+        reconciled.abandoned++;
+      }
+    }
+    this.state = { breaks: [], unsafe: null, acknowledged, reconciled, lines: verified.count };
+    return this.state;
+  }
+
+  /** Why changes are refused (a broken chain not acknowledged, a linked log), or null. */
+  refusal(): { readonly zh: string; readonly en: string; readonly breaks: readonly ChainBreak[] } | null {
+    const s = this.state;
+    if (!s) return { zh: "审计日志尚未打开", en: "the audit log is not open", breaks: [] };
+    if (s.unsafe) return { ...s.unsafe, breaks: [] };
+    if (s.breaks.length === 0) return null;
+    const first = s.breaks[0]!;
+    return {
+      zh: `审计日志的散列链断裂（${first.zh}${s.breaks.length > 1 ? `，共 ${s.breaks.length} 处` : ""}）：管理员核查后以 jsqc-server --acknowledge-audit-break 确认，方可修改文件`,
+      en: `the audit log's hash chain is broken (${first.en}${s.breaks.length > 1 ? `; ${s.breaks.length} breaks` : ""}): changes are refused until an operator checks it and starts jsqc-server --acknowledge-audit-break`,
+      breaks: s.breaks,
+    };
+  }
+
+  /** Announces a change before it is made: its intent line, written and fdatasynced. */
+  async begin(entry: AuditEntry): Promise<Intent> {
+    const hash = await this.appendLine({ kind: "intent", at: entry.at, entry });
+    return { hash, entry };
+  }
+
+  /**
+   * Records that an announced change was made: the commit line (the entry itself). The line is
+   * written before this returns its promise (one write, no wait), so calling it right after the
+   * rename leaves next to no moment in which the file is new and the log says nothing after the
+   * intent; the promise settles when the line is fdatasynced.
+   */
+  commit(intent: Intent, extra: { reconciled?: boolean } = {}): Promise<string> {
+    return this.appendLine({ ...intent.entry, kind: "commit", intent: intent.hash, ...(extra.reconciled ? { reconciled: true } : {}) });
+  }
+
+  /** Records that an announced change did not happen (`reason`: why). */
+  abandon(intent: Intent, reason: string): Promise<string> {
+    return this.appendLine({ kind: "abandoned", at: new Date().toISOString(), intent: intent.hash, target: intent.entry.file, reason });
+  }
+
+  /**
+   * Appends one chained line. The line's text is made and written in one synchronous step, so
+   * lines never interleave and each `prev` is the line before it; a failed or short write is cut
+   * off again (ftruncate), so a full disk never leaves half a line. Returns the line's hash.
+   */
+  private appendLine(fields: Record<string, unknown>): Promise<string> {
+    if (this.appendText) {
+      const append = this.appendText;
+      const run = this.appending.then(async () => {
+        const { text, hash } = sealLine(fields, this.head);
+        await mkdir(join(this.auditFile, ".."), { recursive: true });
+        await append(this.auditFile, `${text}\n`);
+        this.head = hash;
+        this.writeHead();
+        return hash;
+      });
+      this.appending = run.then(() => {}, () => {});
+      return run;
+    }
+    const handle = this.handle;
+    if (!handle) return Promise.reject(new Error("the audit log is not open"));
+    const { text, hash } = sealLine(fields, this.head);
+    const bytes = Buffer.from(`${text}\n`, "utf8");
+    try {
+      const written = writeSync(handle.fd, bytes);
+      if (written !== bytes.length) throw Object.assign(new Error("short write to the audit log"), { code: "ENOSPC" });
+    } catch (err) {
+      try { ftruncateSync(handle.fd, this.size); } catch { /* nothing more can be done here */ }
+      return Promise.reject(err);
+    }
+    this.size += bytes.length;
+    this.head = hash;
+    return handle.datasync().then(() => {
+      this.writeHead();
+      return hash;
+    });
+  }
+
+  /** Writes `.audit/head.json` (the last line's hash); advisory, so not fsynced, errors ignored. */
+  private writeHead(): void {
+    const hash = this.head;
+    this.headWriting = this.headWriting.then(async () => {
+      const folder = join(this.dir, AUDIT_DIR);
+      const tmp = join(folder, `.${HEAD_FILE}.${randomBytes(6).toString("hex")}.tmp`);
+      try {
+        await writeFileFs(tmp, `${JSON.stringify({ hash })}\n`, { flag: "wx", mode: 0o640 });
+        await rename(tmp, join(folder, HEAD_FILE));
+      } catch {
+        await rm(tmp, { force: true }).catch(() => {});
+      }
+    });
+  }
+
+  /** Closes the log (the server's onClose). */
+  async close(): Promise<void> {
+    await this.headWriting;
+    await this.handle?.close().catch(() => {});
+    this.handle = null;
   }
 
   /** The audit line of a change: the diff made here, capped at 2,000 lines. */
@@ -174,23 +392,13 @@ export class AuditTrail {
     };
   }
 
-  /** Appends one line to the audit log; serialised, so concurrent appends never interleave. */
-  append(entry: AuditEntry): Promise<void> {
-    const line = `${JSON.stringify(entry)}\n`;
-    const run = this.appending.then(async () => {
-      await mkdir(join(this.auditFile, ".."), { recursive: true });
-      await this.appendText(this.auditFile, line);
-    });
-    this.appending = run.catch(() => {});
-    return run;
-  }
 
   /** Keeps `text`, about to be replaced at `at`, as a history version of `name`; returns its id. */
   async keep(name: string, text: string, at: Date): Promise<string> {
     const etag = etagOf(text);
     const version = versionId(at, etag);
-    const folder = join(this.historyRoot, name);
-    await mkdir(folder, { recursive: true });
+    // Never through a link: .history and .history/<name> must be real folders (nofollow.ts).
+    const folder = await ensureFolder(this.dir, HISTORY_DIR, name);
     await this.writeFile(join(folder, `${version}.rules`), text);
     this.etags.set(`${name}/${version}`, etag);
     return version;
@@ -198,14 +406,16 @@ export class AuditTrail {
 
   /** Removes a version kept for a change that did not happen after all. */
   async discard(name: string, version: string): Promise<void> {
-    await rm(join(this.historyRoot, name, `${version}.rules`), { force: true });
+    const folder = await existingFolder(this.dir, HISTORY_DIR, name);
+    if (folder) await rm(join(folder, `${version}.rules`), { force: true });
   }
 
   /** The text of a version, or null when there is none. `name` and `version` must be checked. */
   async read(name: string, version: string): Promise<{ source: string; etag: string } | null> {
     try {
-      const source = await readFile(join(this.historyRoot, name, `${version}.rules`), "utf8");
-      return { source, etag: etagOf(source) };
+      const folder = await existingFolder(this.dir, HISTORY_DIR, name);
+      const source = folder ? await readNoFollow(join(folder, `${version}.rules`), `${HISTORY_DIR}/${name}/${version}.rules`) : null;
+      return source === null ? null : { source, etag: etagOf(source) };
     } catch {
       return null;
     }
@@ -213,9 +423,13 @@ export class AuditTrail {
 
   /** The versions of `name`, newest first; null when it has no history folder. */
   async list(name: string): Promise<HistoryItem[] | null> {
-    const folder = join(this.historyRoot, name);
     let names: string[];
+    let folder: string;
     try {
+      // A linked .history (or .history/<name>) is not read: it would list files outside the folder.
+      const found = await existingFolder(this.dir, HISTORY_DIR, name);
+      if (!found) return null;
+      folder = found;
       names = await readdir(folder);
     } catch {
       return null;
@@ -226,12 +440,12 @@ export class AuditTrail {
       const version = file.endsWith(".rules") ? historyVersion(file.slice(0, -".rules".length)) : null;
       if (!version) continue;
       const path = join(folder, file);
-      const info = await stat(path).catch(() => null);
+      const info = await lstat(path).catch(() => null);
       if (!info?.isFile()) continue;
       const key = `${name}/${version}`;
       let etag = this.etags.get(key);
       if (!etag) {
-        const text = await readFile(path, "utf8").catch(() => null);
+        const text = await readNoFollow(path, file).catch(() => null);
         if (text === null) continue;
         etag = etagOf(text);
         if (this.etags.size > 10_000) this.etags.clear();
@@ -260,14 +474,14 @@ export class AuditTrail {
   }
 
   private async readMore(): Promise<Map<string, IndexedLine[]>> {
-    const size = await stat(this.auditFile).then((s) => s.size, () => 0);
+    const size = await lstat(this.auditFile).then((s) => s.size, () => 0);
     if (size < this.indexedBytes) {
       // Shorter than read before: not the same log (rotated by hand). Read it again.
       this.index = new Map();
       this.indexedBytes = 0;
     }
     if (size === this.indexedBytes) return this.index;
-    const handle = await open(this.auditFile, "r").catch(() => null);
+    const handle = await open(this.auditFile, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => null);
     if (!handle) return this.index;
     try {
       const buffer = Buffer.alloc(size - this.indexedBytes);

@@ -11,21 +11,25 @@
  * - A published file is never replaced by a text with checker errors (422); a draft may be.
  * - Writes are atomic: a temporary file in the same folder, fsync, rename over the target, fsync
  *   the folder. A failed write leaves the old file as it was and removes the temporary file (507).
- * - Every save, draft delete and new year is audited (audit.ts): the text it replaces is kept as a
- *   history version first, and one line goes to the audit log after. A change whose audit line
- *   cannot be written is undone (507 `audit_failed`): no change stands unaudited.
+ * - Every save, draft delete and new year is audited (audit.ts): an intent line goes to the audit
+ *   log first, then the text it replaces is kept as a history version, then the file is changed,
+ *   then the commit line is written — right after the rename, with nothing awaited in between. A
+ *   process killed anywhere in this leaves an intent that the next start reconciles. A change
+ *   whose intent cannot be written is not made; one whose commit cannot be written is undone (507
+ *   `audit_failed`): no change stands unaudited. While the log's hash chain is broken and not
+ *   acknowledged, every change is refused (503 `audit_broken`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { existsSync } from "node:fs";
-import { open, readFile, readdir, rename, rm, stat, realpath, mkdir, copyFile, unlink } from "node:fs/promises";
+import { open, readdir, rename, rm, lstat, mkdir, copyFile, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parse, check, type Diagnostic } from "@jsqc/dsl";
 import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
-import { AuditTrail, historyVersion, type AuditEntry } from "./audit.js";
+import { AuditTrail, historyVersion, versionId, type AuditEntry, type AuditStatus, type Intent } from "./audit.js";
 import { LOCAL, type Identity } from "./auth.js";
 import { registerMerge, staleSaveConflict } from "./merge.js";
+import { kindOf, readNoFollow, UnsafePathError, unsafeReason } from "./nofollow.js";
 
 /** A rule file's name: `<year>.rules` (published) or `<year>.draft.rules` (a draft). */
 export const STORE_FILE = /^(\d{4})(\.draft)?\.rules$/;
@@ -76,12 +80,13 @@ export const nodeIo: AtomicIo = {
  * Replaces `file` with `text` so that a reader (or a crash) sees the old text or the new, never a
  * part: a temporary file beside it, written and fsynced, renamed over it; then the folder fsynced.
  * On failure the temporary file is removed and the error rethrown; `file` is untouched. The mode
- * of an existing file is kept.
+ * of an existing file is kept. `afterRename` runs as soon as the rename is done (it must not throw).
  */
-export async function writeAtomically(file: string, text: string, io: Partial<AtomicIo> = {}): Promise<void> {
+export async function writeAtomically(file: string, text: string, io: Partial<AtomicIo> = {}, afterRename?: () => void): Promise<void> {
   const ops: AtomicIo = { ...nodeIo, ...io };
   const dir = dirname(file);
-  const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o644);
+  // lstat: the mode of a link's target is not ours to copy (a link is never followed).
+  const mode = await lstat(file).then((s) => (s.isFile() ? s.mode & 0o777 : 0o644), () => 0o644);
   const tmp = join(dir, `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await ops.writeNew(tmp, text, mode);
@@ -90,6 +95,8 @@ export async function writeAtomically(file: string, text: string, io: Partial<At
     await ops.remove(tmp).catch(() => {});
     throw err;
   }
+  // Right after the rename, before anything else is awaited: the audit's commit line (files.ts).
+  afterRename?.();
   // The new text is in place; a folder that cannot be fsynced (some platforms) is not a failure.
   await ops.syncDir(dir).catch(() => {});
 }
@@ -236,6 +243,15 @@ export interface FileStoreOptions {
   readonly io?: Partial<AtomicIo>;
   /** Replaces the append to the audit log (tests simulate a log that cannot be written). */
   readonly appendLog?: (file: string, text: string) => Promise<void>;
+  /**
+   * Acknowledge a broken audit chain found at start (`jsqc-server --acknowledge-audit-break`): an
+   * acknowledgement line is appended, naming the breaks, and changes are allowed again.
+   */
+  readonly acknowledgeAuditBreak?: boolean;
+  /** Who acknowledges (the operator's login name), for that line. */
+  readonly operator?: string;
+  /** Told what the audit log's check at start found (main.ts prints it). */
+  readonly onAuditStatus?: (status: AuditStatus) => void;
 }
 
 const errnoOf = (err: unknown): string | undefined => {
@@ -243,16 +259,20 @@ const errnoOf = (err: unknown): string | undefined => {
   return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
 };
 
-/** Reads a text file; null when it is not there (or is not a file). */
-async function readText(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (err) {
-    const code = errnoOf(err);
-    if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") return null;
-    throw err;
-  }
+/**
+ * Reads a rule file of the store; null when it is not there. A symbolic link (or anything but a
+ * regular file) is never followed: `UnsafePathError`, answered 403 `unsafe_path` (nofollow.ts).
+ */
+function readText(file: string): Promise<string | null> {
+  return readNoFollow(file, basename(file));
 }
+
+/** The 403 of a file refused because it is a symbolic link or not a regular file. */
+function unsafePath(err: UnsafePathError) {
+  const { zh, en } = unsafeReason(err);
+  return apiError("unsafe_path", zh, en, { file: err.relative, reason: err.reason });
+}
+
 
 /** The `{ source }` of a body: JSON `{ source: "…" }` or text/plain. */
 function sourceOf(body: unknown): string | null {
@@ -284,6 +304,9 @@ export async function registerFiles(
     writeFile: (file, text) => writeAtomically(file, text, io),
     ...(options.appendLog ? { append: options.appendLog } : {}),
   });
+  const auditStatus = await trail.open({ acknowledge: options.acknowledgeAuditBreak === true, ...(options.operator ? { operator: options.operator } : {}) });
+  options.onAuditStatus?.(auditStatus);
+  app.addHook("onClose", async () => trail.close());
 
   // One promise chain per file name: a check-and-write runs after the previous one ended.
   const locks = new Map<string, Promise<void>>();
@@ -319,6 +342,15 @@ export async function registerFiles(
   // reading the answer never holds up the next save of the file.
   interface Outcome { readonly status: number; readonly body: unknown; readonly etag?: string }
   const out = (status: number, body: unknown, etag?: string): Outcome => (etag ? { status, body, etag } : { status, body });
+  /** A locked piece of work whose refused path (a link in the store) becomes its 403. */
+  const refusing = (work: () => Promise<Outcome>) => async (): Promise<Outcome> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof UnsafePathError) return out(403, unsafePath(err));
+      throw err;
+    }
+  };
   const answer = (reply: FastifyReply, o: Outcome) => {
     if (o.etag) reply.header("etag", o.etag);
     return reply.status(o.status).send(o.body);
@@ -331,15 +363,59 @@ export async function registerFiles(
     return file;
   };
   const unknownFile = (name: string) => apiError("unknown_file", `没有文件 ${name}`, `no file ${name}`);
-  /** Appends an audit line; false (logged) when the log cannot be written. */
-  const audited = async (req: FastifyRequest, entry: AuditEntry): Promise<boolean> => {
+  /**
+   * Makes one audited change (audit.ts): the intent line; the replaced text kept (`keep`, as the
+   * history version named in the entry); the change itself (`apply`, which calls its argument
+   * right after its rename); the commit line. Null when the change stands and is audited; else the
+   * answer to give (`stood`: the change could not be undone and stands, unaudited until the next
+   * start reconciles it).
+   */
+  const auditedChange = async (
+    req: FastifyRequest, entry: AuditEntry, name: string,
+    steps: { keep?: { text: string; at: Date }; apply: (committed: () => void) => Promise<void>; undo: () => Promise<unknown> },
+  ): Promise<{ outcome: Outcome; stood: boolean } | null> => {
+    let intent: Intent;
     try {
-      await trail.append(entry);
-      return true;
+      intent = await trail.begin(entry);
     } catch (err) {
       req.log.error({ code: errnoOf(err) }, "file store: audit log not written");
-      return false;
+      return { outcome: out(507, auditFailed(true)), stood: false };
     }
+    const abandon = (reason: string) => trail.abandon(intent, reason).catch(() => {});
+    if (steps.keep && entry.version) {
+      try {
+        await trail.keep(name, steps.keep.text, steps.keep.at);
+      } catch (err) {
+        await abandon("write_failed");
+        return { outcome: out(507, err instanceof UnsafePathError ? unsafePath(err) : writeFailed(err, req)), stood: false };
+      }
+    }
+    const discard = () => (entry.version ? trail.discard(name, entry.version).catch(() => {}) : Promise.resolve());
+    let committing: Promise<string> | null = null;
+    try {
+      await steps.apply(() => { committing = trail.commit(intent); });
+    } catch (err) {
+      await discard();
+      await abandon("write_failed");
+      return { outcome: out(507, writeFailed(err, req)), stood: false };
+    }
+    try {
+      await (committing ?? trail.commit(intent));
+      return null;
+    } catch (err) {
+      req.log.error({ code: errnoOf(err) }, "file store: audit log not written");
+      const undone = await steps.undo().then(() => true, () => false);
+      if (!undone) return { outcome: out(507, auditFailed(false)), stood: true };
+      await discard();
+      await abandon("audit_failed");
+      return { outcome: out(507, auditFailed(true)), stood: false };
+    }
+  };
+  /** The 503 of a store whose audit log's chain is broken (or linked), or null when changes may go on. */
+  const auditRefusal = (reply: FastifyReply): FastifyReply | null => {
+    const refused = trail.refusal();
+    if (!refused) return null;
+    return reply.status(503).send(apiError("audit_broken", refused.zh, refused.en, { breaks: refused.breaks.map((b) => ({ line: b.line, reason: b.reason })) }));
   };
   const auditFailed = (undone: boolean) =>
     apiError(
@@ -366,7 +442,8 @@ export async function registerFiles(
     const files = [];
     for (const file of names.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, file.name);
-      const [info, source] = await Promise.all([stat(path).catch(() => null), readText(path).catch(() => null)]);
+      // A link is not listed (lstat; readText refuses it too).
+      const [info, source] = await Promise.all([lstat(path).catch(() => null), readText(path).catch(() => null)]);
       if (!info?.isFile() || source === null) continue;
       const etag = etagOf(source);
       const ds = diagnose(file, source, etag);
@@ -379,7 +456,13 @@ export async function registerFiles(
   app.get<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
     const file = nameOr400(req.params.name, reply);
     if (!file) return reply;
-    const source = await readText(join(dir, file.name));
+    let source: string | null;
+    try {
+      source = await readText(join(dir, file.name));
+    } catch (err) {
+      if (err instanceof UnsafePathError) return reply.status(403).send(unsafePath(err));
+      throw err;
+    }
     if (source === null) return reply.status(404).send(unknownFile(file.name));
     const etag = etagOf(source);
     reply.header("etag", etag);
@@ -396,10 +479,11 @@ export async function registerFiles(
     const who = identity(req);
     // A restore (the editor's history) names the version it saves again: audited as "restore".
     const restoredFrom = historyVersion((req.body as { restoredFrom?: unknown } | null)?.restoredFrom) ?? undefined;
+    if (auditRefusal(reply)) return reply;
     // Checked before the lock is taken: it does not depend on the disk.
     const diagnostics = file.kind === "published" ? check(parse(source)).diagnostics : null;
 
-    const outcome = await locked(file.name, async () => {
+    const outcome = await locked(file.name, refusing(async () => {
       const path = join(dir, file.name);
       const current = await readText(path);
       if (current !== null) {
@@ -425,37 +509,25 @@ export async function registerFiles(
       }
       // The text about to be replaced is kept first, so no saved version is ever lost.
       const at = new Date();
-      let version: string | undefined;
-      if (current !== null && current !== source) {
-        try {
-          version = await trail.keep(file.name, current, at);
-        } catch (err) {
-          return out(507, writeFailed(err, req));
-        }
-      }
-      try {
-        await writeAtomically(path, source, io);
-      } catch (err) {
-        if (version) await trail.discard(file.name, version).catch(() => {});
-        return out(507, writeFailed(err, req));
-      }
+      const keep = current !== null && current !== source ? { text: current, at } : undefined;
+      const version = keep ? versionId(at, etagOf(keep.text)) : undefined;
       const etag = etagOf(source);
       const entry = trail.entry({
         at, who: who.name, role: who.role, action: restoredFrom ? "restore" : "save", file: file.name, oldText: current, newText: source,
         ...(version ? { version } : {}), ...(restoredFrom ? { restoredFrom } : {}),
       });
-      if (!(await audited(req, entry))) {
-        const undone = await (current === null ? rm(path, { force: true }) : writeAtomically(path, current, io)).then(() => true, () => false);
-        if (undone) {
-          if (version) await trail.discard(file.name, version).catch(() => {});
-          return out(507, auditFailed(true));
-        }
-        if (file.kind === "published") store.put(file.year, source);
-        return out(507, auditFailed(false), etag);
+      const failed = await auditedChange(req, entry, file.name, {
+        ...(keep ? { keep } : {}),
+        apply: (committed) => writeAtomically(path, source, io, committed),
+        undo: () => (current === null ? rm(path, { force: true }) : writeAtomically(path, current, io)),
+      });
+      if (failed) {
+        if (failed.stood && file.kind === "published") store.put(file.year, source);
+        return failed.stood ? { ...failed.outcome, etag } : failed.outcome;
       }
       if (file.kind === "published") store.put(file.year, source);
       return out(200, { name: file.name, etag }, etag);
-    });
+    }));
     // A stale If-Match: the 409 links the three-way merge (merge.ts), computed outside the lock.
     const stale = outcome.status === 409 && ifMatch && (outcome.body as { error: { current?: { source: string } | null } }).error.current;
     if (!stale || !ifMatch) return answer(reply, outcome);
@@ -469,33 +541,27 @@ export async function registerFiles(
     const ifMatch = etagList(req.headers["if-match"]);
     if (!ifMatch) return reply.status(428).send(apiError("precondition_required", "删除草稿须带 If-Match 头（打开时的 ETag）", "deleting a draft needs an If-Match header with the ETag it was opened with"));
     const who = identity(req);
-    return answer(reply, await locked(file.name, async () => {
+    if (auditRefusal(reply)) return reply;
+    return answer(reply, await locked(file.name, refusing(async () => {
       const path = join(dir, file.name);
       const current = await readText(path);
       if (current === null) return out(404, unknownFile(file.name));
       if (!ifMatch.includes(etagOf(current))) return out(409, conflict(current, ""));
       // The draft's text is kept in its history: a deleted draft can be fetched and saved again.
       const at = new Date();
-      let version: string;
-      try {
-        version = await trail.keep(file.name, current, at);
-      } catch (err) {
-        return out(507, writeFailed(err, req));
-      }
-      try {
-        await unlink(path);
-      } catch (err) {
-        await trail.discard(file.name, version).catch(() => {});
-        return out(507, writeFailed(err, req));
-      }
-      await (io.syncDir ?? nodeIo.syncDir)(dir).catch(() => {});
-      if (!(await audited(req, trail.entry({ at, who: who.name, role: who.role, action: "delete", file: file.name, oldText: current, newText: null, version })))) {
-        const undone = await writeAtomically(path, current, io).then(() => true, () => false);
-        if (undone) await trail.discard(file.name, version).catch(() => {});
-        return out(507, auditFailed(undone));
-      }
+      const version = versionId(at, etagOf(current));
+      const failed = await auditedChange(req, trail.entry({ at, who: who.name, role: who.role, action: "delete", file: file.name, oldText: current, newText: null, version }), file.name, {
+        keep: { text: current, at },
+        apply: async (committed) => {
+          await unlink(path);
+          committed();
+          await (io.syncDir ?? nodeIo.syncDir)(dir).catch(() => {});
+        },
+        undo: () => writeAtomically(path, current, io),
+      });
+      if (failed) return failed.outcome;
       return out(200, { name: file.name, deleted: true });
-    }));
+    })));
   });
 
   app.post("/api/files/new-year", async (req, reply) => {
@@ -516,7 +582,14 @@ export async function registerFiles(
       document = body["document"].trim() || undefined;
     }
     const who = identity(req);
-    const source = await readText(join(dir, from.name));
+    if (auditRefusal(reply)) return reply;
+    let source: string | null;
+    try {
+      source = await readText(join(dir, from.name));
+    } catch (err) {
+      if (err instanceof UnsafePathError) return reply.status(403).send(unsafePath(err));
+      throw err;
+    }
     if (source === null) return reply.status(404).send(unknownFile(from.name));
     const made = newYearSource(source, to.year, document);
     if (!made.ok) return invalid(`${from.name} 没有 ruleset 头部或其中没有 year`, `${from.name} has no ruleset header or no year in it`);
@@ -527,26 +600,26 @@ export async function registerFiles(
 
     return answer(reply, await locked(to.name, async () => {
       const target = join(dir, to.name);
-      if (existsSync(target)) return out(409, apiError("exists", `${to.name} 已存在`, `${to.name} already exists`));
+      // Anything at the name, a dangling link included, is in the way.
+      if ((await kindOf(target)) !== null) return out(409, apiError("exists", `${to.name} 已存在`, `${to.name} already exists`));
       // The tests are copied into a hidden folder first and moved into place after the rule file.
       const testsFrom = join(dir, `${from.year}.tests`);
       const testsTo = join(dir, `${to.year}.tests`);
-      const copyingTests = (await stat(testsFrom).then((s) => s.isDirectory(), () => false)) && !existsSync(testsTo);
+      const copyingTests = (await kindOf(testsFrom)) === "folder" && (await kindOf(testsTo)) === null;
       const testsTmp = join(dir, `.${to.year}.tests.${randomBytes(6).toString("hex")}.tmp`);
-      try {
-        if (copyingTests) await copyTests(testsFrom, testsTmp);
-        await writeAtomically(target, made.text, io);
-      } catch (err) {
-        await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
-        return out(507, writeFailed(err, req));
-      }
       // Diffed against the file it was made from: the audit line shows the lines that changed.
       const entry = trail.entry({ at: new Date(), who: who.name, role: who.role, action: "new-year", file: to.name, oldText: source, newText: made.text, from: from.name });
-      if (!(await audited(req, entry))) {
+      const failed = await auditedChange(req, entry, to.name, {
+        apply: async (committed) => {
+          if (copyingTests) await copyTests(testsFrom, testsTmp);
+          await writeAtomically(target, made.text, io, committed);
+        },
+        undo: () => rm(target, { force: true }),
+      });
+      if (failed) {
         await rm(testsTmp, { recursive: true, force: true }).catch(() => {});
-        const undone = await rm(target, { force: true }).then(() => true, () => false);
-        if (!undone) store.put(to.year, made.text);
-        return out(507, auditFailed(undone));
+        if (failed.stood) store.put(to.year, made.text);
+        return failed.outcome;
       }
       let tests: string | null = null;
       if (copyingTests) {
@@ -572,7 +645,7 @@ export async function registerFiles(
     const items = await trail.list(file.name);
     if (items !== null) return items;
     // No history yet: an empty list for a file that exists, 404 for one that never did.
-    const exists = await stat(join(dir, file.name)).then((s) => s.isFile(), () => false);
+    const exists = (await kindOf(join(dir, file.name))) === "file";
     return exists ? [] : reply.status(404).send(unknownFile(file.name));
   });
 
@@ -596,14 +669,13 @@ export async function registerFiles(
 
   // --- examples ------------------------------------------------------------------------------
 
-  /** The real path of an example, or null when it is missing or resolves outside the folder. */
-  async function examplePath(name: string): Promise<string | null> {
+  /**
+   * The text of an example, or null when it is missing, too large, or not a regular file of the
+   * folder: a symbolic link is never followed (nofollow.ts), wherever it points.
+   */
+  async function exampleText(name: string): Promise<string | null> {
     try {
-      const root = await realpath(examplesDir);
-      const real = await realpath(join(examplesDir, name));
-      if (!real.startsWith(root + sep)) return null;
-      const info = await stat(real);
-      return info.isFile() && info.size <= MAX_EXAMPLE_BYTES ? real : null;
+      return await readNoFollow(join(examplesDir, name), name, MAX_EXAMPLE_BYTES);
     } catch {
       return null;
     }
@@ -613,10 +685,10 @@ export async function registerFiles(
     const names = (await readdir(examplesDir).catch(() => [] as string[])).filter((n) => exampleName(n)).sort();
     const examples = [];
     for (const name of names) {
-      const path = await examplePath(name);
-      if (!path) continue;
+      const text = await exampleText(name);
+      if (text === null) continue;
       try {
-        const app = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown> | null;
+        const app = JSON.parse(text) as Record<string, unknown> | null;
         if (!app || typeof app !== "object" || Array.isArray(app)) continue;
         examples.push({ name, enterprise: app["enterprise"] ?? null, grade: app["grade"] ?? null });
       } catch {
@@ -629,8 +701,7 @@ export async function registerFiles(
   app.get<{ Params: { name: string } }>("/api/examples/:name", async (req, reply) => {
     const name = exampleName(req.params.name);
     if (!name) return reply.status(400).send(badExampleName());
-    const path = await examplePath(name);
-    const text = path ? await readText(path) : null;
+    const text = await exampleText(name);
     if (text === null) return reply.status(404).send(apiError("unknown_example", `没有示例 ${name}`, `no example ${name}`));
     try {
       return JSON.parse(text) as unknown;

@@ -11,5 +11,8 @@ export {
   AccountsError, Authenticator,
   type Role, type Access, type Account, type AccountsConfig, type Identity, type Auth,
 } from "./auth.js";
-export { AuditTrail, versionId, historyVersion, HISTORY_VERSION, AUDIT_DIR, AUDIT_FILE, HISTORY_DIR, MAX_DIFF_LINES, type AuditEntry, type HistoryItem, type AuditAction } from "./audit.js";
+export { AuditTrail, versionId, historyVersion, HISTORY_VERSION, AUDIT_DIR, AUDIT_FILE, HISTORY_DIR, HEAD_FILE, MAX_DIFF_LINES, type AuditEntry, type HistoryItem, type AuditAction, type AuditStatus, type Intent } from "./audit.js";
+export { sealLine, verifyChain, sha256, type ChainBreak, type Verified } from "./chain.js";
+export { UnsafePathError } from "./nofollow.js";
 export { unifiedDiff, diffOps, splitLines, type UnifiedDiff } from "./diff.js";
+export { withApplicationSchemas } from "./openapi.js";

@@ -2,7 +2,7 @@
 /**
  * jsqc-server: serves the HTTP API on the rule files of a folder, and the built editor.
  *   jsqc-server [--rules DIR] [--port 8787] [--host 127.0.0.1] [--cors ORIGIN,…] [--editor DIR] [--examples DIR]
- *               [--accounts FILE] [--allow-open]
+ *               [--accounts FILE] [--allow-open] [--acknowledge-audit-break]
  *   jsqc-server hash-token     reads a token on stdin, prints its hash for the accounts file
  * Environment: JSQC_RULES_DIR, JSQC_PORT, JSQC_HOST, JSQC_CORS_ORIGINS, JSQC_EDITOR_DIR, JSQC_EXAMPLES_DIR,
  * JSQC_ACCOUNTS_FILE (like --accounts), JSQC_ACCOUNTS (the accounts JSON itself).
@@ -11,13 +11,19 @@
  * Without accounts the server is for one person: it refuses a host other than loopback unless
  * --allow-open says the network is trusted. With accounts every /api route needs a bearer token
  * (docs/server.md, "Accounts and roles").
+ *
+ * The audit log's hash chain is verified at start; a break is printed and changes are refused
+ * until an operator who has looked at it starts the server once with --acknowledge-audit-break
+ * (docs/reliability.md, "The audit log").
  */
 import { parseArgs } from "node:util";
+import { userInfo } from "node:os";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildServer } from "./app.js";
 import { AccountsError, hashToken, tokenProblem, type AccountsConfig } from "./auth.js";
+import type { AuditStatus } from "./audit.js";
 
 const fail = (zh: string, en: string): never => {
   process.stderr.write(`jsqc-server: ${zh}\n             ${en}\n`);
@@ -58,6 +64,7 @@ async function serve(): Promise<void> {
       examples: { type: "string" },
       accounts: { type: "string" },
       "allow-open": { type: "boolean" },
+      "acknowledge-audit-break": { type: "boolean" },
     },
   });
   const rulesDir = resolve(values.rules ?? process.env["JSQC_RULES_DIR"] ?? "rules");
@@ -99,9 +106,12 @@ async function serve(): Promise<void> {
   }
 
   let built: Awaited<ReturnType<typeof buildServer>>;
+  let audit: AuditStatus | null = null;
+  const operator = (() => { try { return userInfo().username; } catch { return "operator"; } })();
   try {
     built = await buildServer({
       rulesDir, corsOrigins,
+      files: { acknowledgeAuditBreak: values["acknowledge-audit-break"] === true, operator, onAuditStatus: (s) => { audit = s; } },
       ...(examplesDir ? { examplesDir } : {}),
       ...(editorDir ? { editorDir } : {}),
       ...(accountsFile ? { accountsFile } : {}),
@@ -114,6 +124,8 @@ async function serve(): Promise<void> {
   const { app, store, auth } = built;
   const address = await app.listen({ port, host });
   process.stdout.write(`jsqc-server: ${store.years().length} 个规则文件 rule files from ${rulesDir}\n`);
+  for (const r of store.refused()) process.stderr.write(`jsqc-server: 未载入 not loaded — ${r.zh}\n             ${r.en}\n`);
+  if (audit) printAudit(audit);
   process.stdout.write(`API: ${address}/api/rules\n`);
   if (auth.enabled) process.stdout.write(`账户 accounts: ${accountsFile ?? "JSQC_ACCOUNTS"} — /api 需要令牌 needs a bearer token\n`);
   else process.stdout.write(`无账户：不验证身份 / no accounts: no authentication${isLoopback(host) ? "" : " (--allow-open)"}\n`);
@@ -122,6 +134,18 @@ async function serve(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => { void app.close().then(() => process.exit(0)); });
   }
+}
+
+/** What the audit log's check at start found, on stderr (breaks) and stdout (reconciled intents). */
+function printAudit(s: AuditStatus): void {
+  if (s.unsafe) process.stderr.write(`jsqc-server: 审计日志被拒绝，文件修改已停用 / audit log refused, changes disabled — ${s.unsafe.zh} / ${s.unsafe.en}\n`);
+  for (const b of s.breaks) process.stderr.write(`jsqc-server: 审计日志散列链断裂 audit chain broken — ${b.zh} / ${b.en}\n`);
+  if (s.breaks.length > 0) {
+    process.stderr.write("jsqc-server: 文件修改已停用，核查后以 --acknowledge-audit-break 启动一次以确认 / changes are refused until an operator checks the log and starts once with --acknowledge-audit-break\n");
+  }
+  if (s.acknowledged.length > 0) process.stdout.write(`审计日志 audit log: ${s.acknowledged.length} 处断裂已确认 break(s) acknowledged\n`);
+  const { committed, abandoned } = s.reconciled;
+  if (committed + abandoned > 0) process.stdout.write(`审计日志 audit log: 补记 ${committed} 次已完成的保存，${abandoned} 次未完成 / reconciled ${committed} completed and ${abandoned} abandoned change(s)\n`);
 }
 
 if (process.argv[2] === "hash-token") await hashTokenCommand();

@@ -5,11 +5,12 @@
  * version, with the new diagnostics shown beside it.
  */
 import { watch, type FSWatcher } from "node:fs";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parse, check, hasErrors, type Diagnostic, type Model, type ParseResult } from "@jsqc/dsl";
 import { compile, type Ruleset } from "@jsqc/engine";
+import { readNoFollow, UnsafePathError, unsafeReason } from "./nofollow.js";
 
 export const RULE_FILE = /^(\d{4})\.rules$/;
 
@@ -37,6 +38,8 @@ export class RuleStore {
   private readonly entries = new Map<string, RuleEntry>();
   private watcher: FSWatcher | null = null;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Rule files refused (a symbolic link, not a regular file), by year: never listed or served. */
+  private readonly refusals = new Map<string, { readonly file: string; readonly zh: string; readonly en: string }>();
 
   constructor(readonly dir: string) {}
 
@@ -87,13 +90,27 @@ export class RuleStore {
     return this.entries.get(year);
   }
 
-  /** Reads and compiles one year's file again; drops it when the file is gone. */
+  /** The rule files refused at load or reload, and why (Chinese and English), for the start-up log. */
+  refused(): { readonly file: string; readonly zh: string; readonly en: string }[] {
+    return [...this.refusals.values()];
+  }
+
+  /**
+   * Reads and compiles one year's file again; drops it when the file is gone, or when it is a
+   * symbolic link or not a regular file (never followed: see nofollow.ts), remembering why.
+   */
   async reload(year: string): Promise<RuleEntry | undefined> {
-    const file = join(this.dir, `${year}.rules`);
+    const name = `${year}.rules`;
+    const file = join(this.dir, name);
     let source: string;
     try {
-      source = await readFile(file, "utf8");
-    } catch {
+      const text = await readNoFollow(file, name);
+      if (text === null) throw new Error("gone");
+      source = text;
+      this.refusals.delete(year);
+    } catch (err) {
+      if (err instanceof UnsafePathError) this.refusals.set(year, { file: name, ...unsafeReason(err) });
+      else this.refusals.delete(year);
       this.entries.delete(year);
       return undefined;
     }

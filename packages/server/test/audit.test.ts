@@ -23,7 +23,8 @@ const put = (name: string, source: string, headers: Record<string, string>, toke
 
 async function auditLines(folder = dir): Promise<AuditEntry[]> {
   const text = await readFile(join(folder, ".audit", "audit.jsonl"), "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditEntry);
+  // The changes: commit lines (intents, outcomes and acknowledgements are the chain's own).
+  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditEntry).filter((e) => e.kind === "commit");
 }
 
 function noLeak(text: string) {
@@ -81,10 +82,11 @@ describe("the audit log", () => {
     expect(added[0]).toContain("base 3 plus 0.5 per further");
     expect(line.diff).toMatch(/^--- 2024\.rules\t"[^"]+"\n\+\+\+ 2024\.rules\t"[^"]+"\n@@ -\d+,7 \+\d+,7 @@\n/);
     expect(applyUnifiedDiff(original, line.diff)).toBe(edited);
-    // It is one line of the file, ending in a newline.
+    // It is one line of the file after its intent, ending in a newline.
     const file = await readFile(join(dir, ".audit", "audit.jsonl"), "utf8");
     expect(file.endsWith("\n")).toBe(true);
-    expect(file.split("\n")).toHaveLength(2);
+    expect(file.split("\n")).toHaveLength(3);
+    expect(JSON.parse(file.split("\n")[0]!)).toMatchObject({ kind: "intent", entry: { file: "2024.rules", newEtag: etagOf(edited) } });
 
     expect((await put("2024.rules", original, { "if-match": etagOf(edited) })).status).toBe(200);
     expect(await auditLines()).toHaveLength(2);
@@ -168,7 +170,7 @@ describe("the audit log", () => {
       expect(ny.status).toBe(507);
       expect((await readdir(failing)).filter((n) => !n.startsWith(".")).sort()).toEqual(["2024.draft.rules", "2024.rules"]);
       // No history version is left for the changes that were undone.
-      const kept = await readdir(join(failing, ".history"), { recursive: true, withFileTypes: true });
+      const kept = await readdir(join(failing, ".history"), { recursive: true, withFileTypes: true }).catch(() => []);
       expect(kept.filter((e) => e.isFile()).map((e) => e.name)).toEqual([]);
       expect((await raw(at, "GET", "/api/rules/2025")).status).toBe(404);
     } finally {

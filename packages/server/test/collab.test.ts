@@ -29,7 +29,8 @@ const post = (path: string, body: unknown, token = ZHANG) => raw(base, "POST", p
 const disk = () => readFile(join(dir, "2024.rules"), "utf8");
 async function auditLines(): Promise<AuditEntry[]> {
   const text = await readFile(join(dir, ".audit", "audit.jsonl"), "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditEntry);
+  // The changes: commit lines (the log also has the intent line written before each change).
+  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditEntry).filter((e) => e.kind === undefined || e.kind === "commit");
 }
 
 beforeAll(async () => {

@@ -406,20 +406,24 @@ describe("writes that fail", () => {
         noLeak(res.text);
         expect(await readFile(join(failDir, "2024.rules"), "utf8")).toBe(original);
         expect(await visible()).toEqual(["2024.rules"]);
-        // No history version kept and no audit line for a save that did not happen; no temporary file.
-        expect(await hidden()).toEqual([]);
+        // No history version kept and no commit line for a save that did not happen (its intent is
+        // followed by an "abandoned" line); no temporary file.
+        expect(await hidden()).toEqual([".audit/audit.jsonl", ".audit/head.json"]);
+        const log = (await readFile(join(failDir, ".audit/audit.jsonl"), "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { kind: string; hash: string; intent?: string });
+        expect(log.filter((l) => l.kind === "commit")).toEqual([]);
+        for (const intent of log.filter((l) => l.kind === "intent")) expect(log.some((l) => l.kind === "abandoned" && l.intent === intent.hash)).toBe(true);
       }
       // A new year's file that cannot be written: nothing created, tests folder included.
       await cp(join(dir, "2024.tests"), join(failDir, "2024.tests"), { recursive: true });
       const ny = await raw("POST", "/api/files/new-year", { body: JSON.stringify({ from: "2024", year: "2025" }) }, at);
       expect(ny.status).toBe(507);
       expect(await visible()).toEqual(["2024.rules", "2024.tests"]);
-      expect(await hidden()).toEqual([]);
+      expect(await hidden()).toEqual([".audit/audit.jsonl", ".audit/head.json"]);
       fail = null;
       const ok = await raw("PUT", "/api/files/2024.rules", { headers: { "if-match": etagOf(original) }, body: JSON.stringify({ source: edited }) }, at);
       expect(ok.status).toBe(200);
       expect(await readFile(join(failDir, "2024.rules"), "utf8")).toBe(edited);
-      expect((await hidden()).map((n) => n.replace(/\/\d{8}T.*$/, "/<version>"))).toEqual([".audit/audit.jsonl", ".history/2024.rules/<version>"]);
+      expect((await hidden()).map((n) => n.replace(/\/\d{8}T.*$/, "/<version>"))).toEqual([".audit/audit.jsonl", ".audit/head.json", ".history/2024.rules/<version>"]);
     } finally {
       await app.close();
     }

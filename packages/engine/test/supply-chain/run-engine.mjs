@@ -14,6 +14,6 @@ const app = JSON.parse(readFileSync(new URL("examples/01-kunshan-ruitai-jingmi-m
 if (!evaluate(c.ruleset, app).ok) throw new Error("the example was refused");
 if (evaluate(c.ruleset, { grade: "X", inputs: { a: 1 } }).ok) throw new Error("an invalid application was accepted");
 validate(c.ruleset, { ...app, experts: "x" });
-applicationJsonSchema(c.ruleset.schema, "t");
+applicationJsonSchema(c.ruleset, "t");
 compile("ruleset {"); // a file with errors
 console.log("ok");
