@@ -663,7 +663,14 @@ export async function registerFiles(
     trail,
     open: async (raw, reply) => {
       const file = nameOr400(raw, reply);
-      return file ? { name: file.name, draft: file.kind === "draft", current: await readText(join(dir, file.name)) } : null;
+      if (!file) return null;
+      try {
+        return { name: file.name, draft: file.kind === "draft", current: await readText(join(dir, file.name)) };
+      } catch (err) {
+        if (!(err instanceof UnsafePathError)) throw err;
+        reply.status(403).send(unsafePath(err));
+        return null;
+      }
     },
   });
 

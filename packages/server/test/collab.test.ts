@@ -5,7 +5,7 @@
  * changed what; a restore is a new, audited version.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { mkdtemp, mkdir, cp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, mkdir, cp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { edits as E, resolveMerge, mergeRuleFiles } from "@jsqc/dsl";
@@ -125,6 +125,12 @@ describe("saving over a newer version", () => {
     expect(noSource.json.error.code).toBe("invalid_merge");
     expect((await post("/api/files/..%2Fsecret.rules/merge", { source: "", baseSource: "" })).status).toBe(400);
     expect((await post("/api/files/2031.rules/merge", { source: "", baseSource: "" })).status).toBe(404);
+    // A rule file that is a symbolic link is never read, here as everywhere (403 unsafe_path).
+    await writeFile(join(root, "outside.rules"), current);
+    await symlink(join(root, "outside.rules"), join(dir, "2032.rules"));
+    const linked = await post("/api/files/2032.rules/merge", { source: current, baseSource: current });
+    expect(linked.status).toBe(403);
+    expect(linked.json.error.code).toBe("unsafe_path");
     // With the current ETag as the base, mine is simply the merge.
     const own = await post("/api/files/2024.rules/merge", { source: `${current}# 注\n`, base: etagOf(current) });
     expect(own.json).toMatchObject({ clean: true, usable: true, source: `${current}# 注\n`, conflicts: [] });
