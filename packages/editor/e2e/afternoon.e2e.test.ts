@@ -41,7 +41,7 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("new-year-year").fill("2025");
     await page.getByTestId("new-year-document").fill("苏市监〔2025〕18号");
     await page.getByTestId("new-year-create").click();
-    await expect.poll(() => page.getByTestId("file").inputValue()).toBe("2025.rules");
+    await expect.poll(() => page.getByTestId("file").inputValue(), { timeout: 30_000 }).toBe("2025.rules"); // the new file is checked, written and audited first
     await expect.poll(async () => (await modelText(page)).includes("year 2025")).toBe(true);
     await page.getByTestId("view-structure").click();
     await page.getByTestId("structure").waitFor();
@@ -95,7 +95,7 @@ describe("a policy officer's afternoon in the structure view", () => {
 
     // Save.
     await page.getByTestId("save").click();
-    await expect.poll(() => page.getByTestId("status").textContent()).toBe("已保存");
+    await expect.poll(() => page.getByTestId("status").textContent(), { timeout: 30_000 }).toBe("已保存"); // checked, written, diffed and audited
     const saved = await readFile(join(h.rulesDir, "2025.rules"), "utf8");
     const original = await readFile(join(repo, "rules/2024.rules"), "utf8");
 
@@ -167,5 +167,5 @@ describe("a policy officer's afternoon in the structure view", () => {
     await page.getByTestId("struct-section-七").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(repo, "docs/images/structure.png") });
     await page.close();
-  });
+  }, 180_000); // a whole afternoon of work: minutes on a loaded machine
 });
