@@ -25,3 +25,4 @@ export * from "./services.js";
 export * as edits from "./edits.js";
 export * as conditions from "./conditions.js";
 export type { ConditionPattern, PatternKind } from "./conditions.js";
+export { mergeRuleFiles, resolveMerge, checkErrors, type RuleMerge, type MergeConflict, type MergeChunk, type MergeChoice } from "./merge.js";

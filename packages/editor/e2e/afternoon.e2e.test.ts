@@ -108,7 +108,7 @@ describe("a policy officer's afternoon in the structure view", () => {
 
     // Save.
     await page.getByTestId("save").click();
-    await expect.poll(() => page.getByTestId("status").textContent()).toBe("已保存");
+    await expect.poll(() => page.getByTestId("status").textContent(), { timeout: 30_000 }).toBe("已保存"); // checked, written, diffed and audited
     const saved = await readFile(join(h.rulesDir, "2025.rules"), "utf8");
     const original = await readFile(join(repo, "rules/2024.rules"), "utf8");
 

@@ -102,7 +102,7 @@ describe("the editor in Chromium", () => {
     await page.close();
   });
 
-  test("save writes the file; a second tab saving a stale version gets the conflict with both versions", async () => {
+  test("save writes the file; a second tab saving a stale change to the same line is asked to merge", async () => {
     const first = await h.browser.newContext();
     const second = await h.browser.newContext();
     const a = await first.newPage();
@@ -112,24 +112,25 @@ describe("the editor in Chromium", () => {
     await cursorAfter(a, "note \"依据通知附件1");
     await a.keyboard.type("（甲修改）");
     await a.getByTestId("save").click();
-    await expect.poll(() => a.getByTestId("status").textContent()).toBe("已保存");
+    await expect.poll(() => a.getByTestId("status").textContent(), { timeout: 30_000 }).toBe("已保存");
     const disk = await readFile(join(h.rulesDir, "2024.rules"), "utf8");
     expect(disk).toContain("note \"依据通知附件1（甲修改）");
     await cursorAfter(b, "note \"依据通知附件1");
     await b.keyboard.type("（乙修改）");
     await b.getByTestId("save").click();
-    await b.getByTestId("conflict").waitFor();
-    expect(await b.getByTestId("conflict").textContent()).toContain("文件已被他人修改");
+    await b.getByTestId("merge").waitFor();
+    expect(await b.getByTestId("merge").textContent()).toContain("文件已被他人修改");
     // The file on disk is still the first tab's.
     expect(await readFile(join(h.rulesDir, "2024.rules"), "utf8")).toBe(disk);
-    await b.getByTestId("conflict-keep-mine").click();
-    await expect.poll(() => b.getByTestId("status").textContent()).toBe("已保存");
+    await b.getByTestId("merge-mine-0").check();
+    await b.getByTestId("merge-save").click();
+    await expect.poll(() => b.getByTestId("status").textContent(), { timeout: 30_000 }).toBe("已保存");
     expect(await readFile(join(h.rulesDir, "2024.rules"), "utf8")).toContain("依据通知附件1（乙修改）");
     await first.close();
     await second.close();
-  });
+  }, 180_000); // two saves, a merge and its check: over a minute on a loaded machine
 
-  test("the file's history lists earlier versions, and one can be restored into the editor", async () => {
+  test("the file's history lists earlier versions, and one can be restored (saved as a new version)", async () => {
     const page = await h.browser.newPage();
     await open(page);
     await page.getByTestId("show-history").click();
@@ -139,8 +140,9 @@ describe("the editor in Chromium", () => {
     await expect.poll(() => page.getByTestId("version-source").textContent()).toContain("依据通知附件1《2024");
     const old = (await page.getByTestId("version-source").textContent())!;
     await page.getByTestId("restore-version").click();
-    await expect.poll(() => page.evaluate(() => window.__jsqc!.editor.getModel()!.getValue())).toBe(old);
-    await expect.poll(() => page.getByTestId("state").textContent()).toContain("未保存");
+    await expect.poll(() => page.evaluate(() => window.__jsqc!.editor.getModel()!.getValue()), { timeout: 30_000 }).toBe(old);
+    await expect.poll(() => readFile(join(h.rulesDir, "2024.rules"), "utf8"), { timeout: 30_000 }).toBe(old);
+    expect(await page.getByTestId("state").textContent()).not.toContain("未保存");
     await page.close();
   });
 

@@ -43,3 +43,35 @@ export async function startHarness(): Promise<Harness> {
     },
   };
 }
+
+/** Opens the editor on a file and waits until its text and the preview are there. */
+export async function openEditor(h: Harness, page: import("playwright-core").Page, name = "2024.rules"): Promise<void> {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`${h.url}#${name}`);
+  await page.waitForFunction(() => (window.__jsqc?.editor.getModel()?.getValue().length ?? 0) > 1000);
+  await page.getByTestId("total").waitFor();
+}
+
+/** The editor's text (its Monaco model). */
+export const editorText = (page: import("playwright-core").Page): Promise<string> =>
+  page.evaluate(() => window.__jsqc!.editor.getModel()!.getValue());
+
+/**
+ * Types as a user would: puts the cursor at the end of the only occurrence of `context` in the
+ * text (it may span lines), deletes `erase` characters before it and types `text`.
+ */
+export async function typeAt(page: import("playwright-core").Page, context: string, erase: number, text: string): Promise<void> {
+  await page.evaluate((c) => {
+    const { editor } = window.__jsqc!;
+    const model = editor.getModel()!;
+    const value = model.getValue();
+    const at = value.indexOf(c);
+    if (at < 0 || value.indexOf(c, at + 1) >= 0) throw new Error(`not found once: ${c}`);
+    const p = model.getPositionAt(at + c.length);
+    editor.setPosition(p);
+    editor.revealPositionInCenter(p);
+    editor.focus();
+  }, context);
+  for (let i = 0; i < erase; i++) await page.keyboard.press("Backspace");
+  await page.keyboard.type(text);
+}

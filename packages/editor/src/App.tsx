@@ -1,7 +1,7 @@
 /**
- * The editor's shell: opens a rule file from the store, keeps unsaved edits in the browser's
- * storage, saves with the version it opened (ETag / If-Match) and shows both versions on a
- * conflict, refuses to put a file with errors over the published one (it goes to a draft), and
+ * The editor's shell: opens a rule file from the store, keeps unsaved edits per tab (collab/),
+ * saves with the version it opened (ETag / If-Match) and merges three-way with a newer version
+ * (asking only where both sides changed the same rule), refuses to put a file with errors over the published one (it goes to a draft), and
  * creates next year's file from this one.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -11,25 +11,17 @@ import { api, HttpError, type FileInfo } from "./api.js";
 import { Editor, type EditorHandle } from "./Editor.js";
 import { Preview, type Application } from "./Preview.js";
 import { LangContext, WORDS, type Lang } from "./i18n.js";
-import { ConflictDialog } from "./Conflict.js";
 import { Structure } from "./Structure.js";
 import { HistoryDialog } from "./History.js";
 import { CompareDialog } from "./Compare.js";
 import { TOKEN_KEY } from "./api.js";
 import { Revision } from "./revision/Revision.js";
-
-const STORAGE = "jsqc:unsaved:";
-
-interface Unsaved { text: string; etag: string; at: string }
-
-function readUnsaved(name: string): Unsaved | null {
-  try {
-    const raw = localStorage.getItem(STORAGE + name);
-    return raw ? (JSON.parse(raw) as Unsaved) : null;
-  } catch {
-    return null;
-  }
-}
+import { mergeRuleFiles, type RuleMerge } from "@jsqc/dsl";
+import { useCollab, type Newer } from "./collab/useCollab.js";
+import type { Unsaved } from "./collab/session.js";
+import { MergeDialog } from "./collab/MergeDialog.js";
+import { CollabBanners } from "./collab/Banners.js";
+import { COLLAB_WORDS, formatTime } from "./collab/words.js";
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem("jsqc:lang") === "en" ? "en" : "zh"));
@@ -45,7 +37,8 @@ export function App() {
   const [examples, setExamples] = useState<{ name: string; label: string }[]>([]);
   const [status, setStatus] = useState<string>("");
   const [restore, setRestore] = useState<Unsaved | null>(null);
-  const [conflict, setConflict] = useState<{ theirs: { source: string; etag: string }; mine: string } | null>(null);
+  const [merge, setMerge] = useState<{ merge: RuleMerge; theirs: { source: string; etag: string }; target: string } | null>(null);
+  const [newer, setNewer] = useState<(Newer & { reloaded: boolean }) | null>(null);
   const [newYear, setNewYear] = useState<{ year: string; document: string } | null>(null);
   const [view, setView] = useState<"text" | "structure">("text");
   const [showHistory, setShowHistory] = useState(false);
@@ -54,6 +47,12 @@ export function App() {
   const [who, setWho] = useState<{ name: string; role: string } | null>(null);
   const editor = useRef<EditorHandle>(null);
   const dirty = opened !== null && text !== opened.text;
+  const cw = COLLAB_WORDS[lang];
+  // A version saved elsewhere: loaded at once when this tab has no unsaved edits, else merged on save.
+  const collab = useCollab({ opened, text, dirty, onNewer: (n) => {
+    if (!dirty && opened) { setOpened({ ...opened, text: n.source, etag: n.etag }); editor.current?.setText(n.source); }
+    setNewer({ ...n, reloaded: !dirty });
+  } });
 
   useEffect(() => { localStorage.setItem("jsqc:lang", lang); document.documentElement.lang = lang === "zh" ? "zh-CN" : "en"; }, [lang]);
 
@@ -99,18 +98,12 @@ export function App() {
       setText(body.source);
       setRuleset(null);
       location.hash = encodeURIComponent(name);
-      const kept = readUnsaved(name);
+      const kept = collab.kept(name);
       setRestore(kept && kept.text !== body.source ? kept : null);
+      setNewer(null);
     })();
     return () => { cancelled = true; };
   }, [name]);
-
-  // Keep unsaved edits in the browser's storage; forget them once saved.
-  useEffect(() => {
-    if (!opened) return;
-    if (dirty) localStorage.setItem(STORAGE + opened.name, JSON.stringify({ text, etag: opened.etag, at: new Date().toISOString() } satisfies Unsaved));
-    else localStorage.removeItem(STORAGE + opened.name);
-  }, [text, dirty, opened]);
 
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
@@ -141,7 +134,7 @@ export function App() {
   const current = files.find((f) => f.name === name);
   const isDraft = current?.kind === "draft" || (name?.includes(".draft.") ?? false);
 
-  const save = useCallback(async (asDraft: boolean, overwriteEtag?: string) => {
+  const save = useCallback(async (asDraft: boolean) => {
     if (!opened) return;
     const source = editor.current?.getText() ?? text;
     const target = asDraft && !opened.name.includes(".draft.") ? opened.name.replace(/\.rules$/, ".draft.rules") : opened.name;
@@ -152,9 +145,11 @@ export function App() {
     setStatus(w.saving);
     const draftExists = files.some((f) => f.name === target);
     try {
-      const etag = target === opened.name ? overwriteEtag ?? opened.etag : draftExists ? (await api.file(target)).etag : null;
+      const etag = target === opened.name ? opened.etag : draftExists ? (await api.file(target)).etag : null;
       const r = await api.save(target, source, etag);
-      localStorage.removeItem(STORAGE + opened.name);
+      collab.forget(opened.name);
+      collab.announceSaved(target, r.etag);
+      setNewer(null);
       await refreshFiles();
       if (target === opened.name) {
         setOpened({ name: target, text: source, etag: r.etag });
@@ -164,13 +159,55 @@ export function App() {
         setName(target);
       }
     } catch (err) {
-      if (err instanceof HttpError && err.status === 409 && err.body.current) {
-        setConflict({ theirs: err.body.current, mine: source });
-        setStatus("");
+      if (err instanceof HttpError && err.status === 409 && err.body.current && target === opened.name) {
+        // Saved meanwhile elsewhere: merge three-way from the version this tab opened.
+        const theirs = err.body.current;
+        const m = mergeRuleFiles(opened.text, source, theirs.source);
+        if (m.text !== null && (m.clean || isDraft)) await saveMerged(m.text, theirs.etag, m);
+        else { setMerge({ merge: m, theirs, target }); setStatus(""); }
       } else if (err instanceof HttpError) setStatus(lang === "zh" ? err.body.message : err.body.messageEn);
       else setStatus(String(err));
     }
-  }, [opened, text, errors, files, refreshFiles, w, lang]);
+  }, [opened, text, errors, files, refreshFiles, w, lang, isDraft, collab]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  /** Saves a merged text over the version saved elsewhere, and shows it in the editor. */
+  async function saveMerged(merged: string, theirsEtag: string, m: RuleMerge | null): Promise<void> {
+    if (!opened) return;
+    try {
+      const r = await api.save(opened.name, merged, theirsEtag);
+      collab.forget(opened.name);
+      collab.announceSaved(opened.name, r.etag);
+      setOpened({ name: opened.name, text: merged, etag: r.etag });
+      editor.current?.setText(merged);
+      setMerge(null);
+      setNewer(null);
+      await refreshFiles();
+      const said = (cs: readonly { what: string; whatEn: string }[]) => cs.map((c) => (lang === "zh" ? c.what : c.whatEn)).join("，");
+      setStatus(m ? `${cw.mergedSaved}（${[m.theirsDiff.changes.length ? `${cw.theirsSide}：${said(m.theirsDiff.changes)}` : "", m.mineDiff.changes.length ? `${cw.mineSide}：${said(m.mineDiff.changes)}` : ""].filter(Boolean).join("；")}）` : w.saved);
+    } catch (err) {
+      // Saved again meanwhile: go round once more from the start (the save merges again).
+      if (err instanceof HttpError && err.status === 409) { setMerge(null); setStatus(lang === "zh" ? err.body.message : err.body.messageEn); }
+      else setStatus(err instanceof HttpError ? (lang === "zh" ? err.body.message : err.body.messageEn) : String(err));
+    }
+  }
+
+  /** Restores a history version: saved at once as a new version, audited as a restore. */
+  async function restoreVersion(version: string, source: string, at: string): Promise<void> {
+    if (!opened || (dirty && !confirm(cw.restoreConfirm))) return;
+    try {
+      const r = await api.save(opened.name, source, opened.etag, version);
+      collab.forget(opened.name);
+      collab.announceSaved(opened.name, r.etag);
+      setOpened({ name: opened.name, text: source, etag: r.etag });
+      editor.current?.setText(source);
+      setShowHistory(false);
+      setView("text");
+      await refreshFiles();
+      setStatus(cw.restored(formatTime(at, lang)));
+    } catch (err) {
+      setStatus(err instanceof HttpError ? (lang === "zh" ? err.body.message : err.body.messageEn) : String(err));
+    }
+  }
 
   // Ctrl/Cmd+S saves.
   useEffect(() => {
@@ -206,6 +243,12 @@ export function App() {
     }
   };
 
+  /** Puts kept edits back; made on an older version, that version becomes the base, so saving merges. */
+  const onRestoreKept = (kept: Unsaved) => {
+    if (opened && kept.etag !== opened.etag && kept.base !== undefined) setOpened({ ...opened, text: kept.base, etag: kept.etag });
+    editor.current?.setText(kept.text);
+  };
+
   const problems = useMemo(() => (errors + warnings === 0 ? w.noProblems : [errors ? w.errors(errors) : "", warnings ? w.warnings(warnings) : ""].filter(Boolean).join("，")), [errors, warnings, w]);
 
   return (
@@ -237,11 +280,12 @@ export function App() {
         </header>
         {restore && (
           <div className="banner" data-testid="restore">
-            {w.restoreTitle}（{new Date(restore.at).toLocaleString(lang === "zh" ? "zh-CN" : "en")}）
-            <button type="button" data-testid="restore-yes" onClick={() => { editor.current?.setText(restore.text); setRestore(null); }}>{w.restore}</button>
-            <button type="button" data-testid="restore-no" onClick={() => { if (opened) localStorage.removeItem(STORAGE + opened.name); setRestore(null); }}>{w.discard}</button>
+            {cw.restoreTitle}（{formatTime(restore.at, lang)}）
+            <button type="button" data-testid="restore-yes" onClick={() => { onRestoreKept(restore); setRestore(null); }}>{w.restore}</button>
+            <button type="button" data-testid="restore-no" onClick={() => { if (opened) collab.forget(opened.name); setRestore(null); }}>{w.discard}</button>
           </div>
         )}
+        <CollabBanners otherTabs={collab.otherTabs} newer={newer} onDismiss={() => setNewer(null)} />
         <main>
           <div className="left">
             <div className="view-switch">
@@ -266,16 +310,16 @@ export function App() {
             <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={(n) => void onExample(n)} />
           </div>
         </main>
-        {conflict && (
-          <ConflictDialog theirs={conflict.theirs.source} mine={conflict.mine}
-            onKeepMine={() => { const etag = conflict.theirs.etag; setConflict(null); void save(false, etag); }}
-            onTakeTheirs={() => { if (opened) { setOpened({ ...opened, text: conflict.theirs.source, etag: conflict.theirs.etag }); editor.current?.setText(conflict.theirs.source); } setConflict(null); }}
-            onCancel={() => setConflict(null)} />
+        {merge && (
+          <MergeDialog merge={merge.merge} draft={isDraft}
+            onSave={(merged) => void saveMerged(merged, merge.theirs.etag, null)}
+            onDiscardMine={() => { if (opened) { setOpened({ ...opened, text: merge.theirs.source, etag: merge.theirs.etag }); editor.current?.setText(merge.theirs.source); collab.forget(opened.name); } setMerge(null); }}
+            onCancel={() => setMerge(null)} />
         )}
         {showCompare && opened && <CompareDialog name={opened.name} text={text} files={files} onClose={() => setShowCompare(false)} />}
         {showHistory && opened && (
-          <HistoryDialog name={opened.name} onClose={() => setShowHistory(false)}
-            onRestore={(source) => { editor.current?.setText(source); setShowHistory(false); setView("text"); }} />
+          <HistoryDialog name={opened.name} current={opened.text} onClose={() => setShowHistory(false)}
+            onRestore={(version, source, at) => void restoreVersion(version, source, at)} />
         )}
         {newYear && (
           <div className="modal" data-testid="new-year-dialog">

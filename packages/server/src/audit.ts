@@ -28,6 +28,7 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { etagOf } from "./store.js";
 import { unifiedDiff } from "./diff.js";
+import { changeSummary } from "./summary.js";
 import { sealLine, sha256, verifyChain, type ChainBreak } from "./chain.js";
 import { ensureFolder, existingFolder, openAppendNoFollow, readNoFollow, UnsafePathError, unsafeReason } from "./nofollow.js";
 
@@ -41,7 +42,7 @@ export const HISTORY_VERSION = /^(\d{8})T(\d{6})\.(\d{3})Z-([A-Za-z0-9_-]{12})$/
 /** Most lines of a diff kept in an audit line. */
 export const MAX_DIFF_LINES = 2000;
 
-export type AuditAction = "save" | "delete" | "new-year";
+export type AuditAction = "save" | "delete" | "new-year" | "restore";
 
 export interface AuditEntry {
   /** When (ISO 8601, UTC). */
@@ -64,6 +65,11 @@ export interface AuditEntry {
   readonly from?: string;
   /** For a save or delete that replaced a text: its history version. */
   readonly version?: string;
+  /** What changed in the rules, in the notice's terms (dsl's semantic diff, old → new), Chinese and English. */
+  readonly summary?: readonly string[];
+  readonly summaryEn?: readonly string[];
+  /** For a restore: the history version whose text was saved again. */
+  readonly restoredFrom?: string;
   /** "commit" for a change (absent on lines from before the chain); other kinds are not changes. */
   readonly kind?: "commit";
   /** The `hash` of the intent line that announced this change. */
@@ -111,6 +117,12 @@ export interface HistoryItem {
   /** When and by whom this text itself was saved, when the audit log says (else null). */
   readonly savedAt: string | null;
   readonly savedBy: string | null;
+  /** What the change that replaced this text changed (the notice's terms); null when unknown. */
+  readonly summary: readonly string[] | null;
+  /** What the save that made this text changed; null when unknown. */
+  readonly savedSummary: readonly string[] | null;
+  /** For a text saved by a restore: the version restored. */
+  readonly savedRestoredFrom?: string;
 }
 
 /** The version id of a text replaced at `at`. */
@@ -148,6 +160,8 @@ interface IndexedLine {
   readonly action: AuditAction;
   readonly oldEtag: string | null;
   readonly newEtag: string | null;
+  readonly summary: readonly string[] | null;
+  readonly restoredFrom?: string;
 }
 
 export interface AuditTrailOptions {
@@ -391,7 +405,7 @@ export class AuditTrail {
   /** The audit line of a change: the diff made here, capped at 2,000 lines. */
   entry(fields: {
     at: Date; who: string; role: string; action: AuditAction; file: string;
-    oldText: string | null; newText: string | null; from?: string; version?: string;
+    oldText: string | null; newText: string | null; from?: string; version?: string; restoredFrom?: string;
   }): AuditEntry {
     const oldEtag = fields.oldText === null ? null : etagOf(fields.oldText);
     const newEtag = fields.newText === null ? null : etagOf(fields.newText);
@@ -409,6 +423,8 @@ export class AuditTrail {
       diff: diff.text, diffLines: diff.lines, diffTruncated: diff.truncated,
       ...(fields.from !== undefined ? { from: fields.from } : {}),
       ...(fields.version !== undefined ? { version: fields.version } : {}),
+      ...(fields.oldText !== null && fields.newText !== null ? changeSummary(fields.oldText, fields.newText) : {}),
+      ...(fields.restoredFrom !== undefined ? { restoredFrom: fields.restoredFrom } : {}),
     };
   }
 
@@ -478,6 +494,8 @@ export class AuditTrail {
       items.push({
         version, at, who: replaced?.who ?? null, action: replaced?.action ?? null, etag, size: info.size,
         savedAt: saved?.at ?? null, savedBy: saved?.who ?? null,
+        summary: replaced?.summary ?? null, savedSummary: saved?.summary ?? null,
+        ...(saved?.restoredFrom ? { savedRestoredFrom: saved.restoredFrom } : {}),
       });
     }
     return items.sort((x, y) => (x.version < y.version ? 1 : x.version > y.version ? -1 : 0));
@@ -512,7 +530,11 @@ export class AuditTrail {
           const e = JSON.parse(line) as Partial<AuditEntry>;
           if (typeof e.file !== "string" || typeof e.at !== "string" || typeof e.who !== "string") continue;
           const list = this.index.get(e.file) ?? [];
-          list.push({ at: e.at, who: e.who, action: e.action as AuditAction, oldEtag: e.oldEtag ?? null, newEtag: e.newEtag ?? null });
+          list.push({
+            at: e.at, who: e.who, action: e.action as AuditAction, oldEtag: e.oldEtag ?? null, newEtag: e.newEtag ?? null,
+            summary: Array.isArray(e.summary) ? e.summary.filter((x): x is string => typeof x === "string") : null,
+            ...(typeof e.restoredFrom === "string" ? { restoredFrom: e.restoredFrom } : {}),
+          });
           this.index.set(e.file, list);
         } catch {
           // A line that is not JSON (edited by hand): skipped.

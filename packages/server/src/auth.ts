@@ -71,6 +71,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "PUT /api/files/:name/tests": POLICY,
   "GET /api/files/:name/history": STAFF,
   "GET /api/files/:name/history/:version": STAFF,
+  "POST /api/files/:name/merge": STAFF,
   "GET /api/examples": STAFF,
   "GET /api/examples/:name": STAFF,
   // The built editor's files: public, so the editor loads and then asks for a token. A path

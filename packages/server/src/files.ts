@@ -28,6 +28,7 @@ import { etagOf, type RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { AuditTrail, historyVersion, versionId, type AuditEntry, type AuditStatus, type Intent } from "./audit.js";
 import { LOCAL, type Identity } from "./auth.js";
+import { registerMerge, staleSaveConflict } from "./merge.js";
 import { kindOf, readNoFollow, UnsafePathError, unsafeReason } from "./nofollow.js";
 import { carryTests, registerYearTests } from "./year-tests.js";
 
@@ -484,11 +485,13 @@ export async function registerFiles(
     const ifMatch = etagList(req.headers["if-match"]);
     const ifNoneMatchAny = String(req.headers["if-none-match"] ?? "").trim() === "*";
     const who = identity(req);
+    // A restore (the editor's history) names the version it saves again: audited as "restore".
+    const restoredFrom = historyVersion((req.body as { restoredFrom?: unknown } | null)?.restoredFrom) ?? undefined;
     if (auditRefusal(reply)) return reply;
     // Checked before the lock is taken: it does not depend on the disk.
     const diagnostics = file.kind === "published" ? (await store.analyse(source, file.name)).diagnostics : null;
 
-    return answer(reply, await locked(file.name, refusing(async () => {
+    const outcome = await locked(file.name, refusing(async () => {
       const path = join(dir, file.name);
       const current = await readText(path);
       if (current !== null) {
@@ -517,7 +520,10 @@ export async function registerFiles(
       const keep = current !== null && current !== source ? { text: current, at } : undefined;
       const version = keep ? versionId(at, etagOf(keep.text)) : undefined;
       const etag = etagOf(source);
-      const entry = trail.entry({ at, who: who.name, role: who.role, action: "save", file: file.name, oldText: current, newText: source, ...(version ? { version } : {}) });
+      const entry = trail.entry({
+        at, who: who.name, role: who.role, action: restoredFrom ? "restore" : "save", file: file.name, oldText: current, newText: source,
+        ...(version ? { version } : {}), ...(restoredFrom ? { restoredFrom } : {}),
+      });
       const failed = await auditedChange(req, entry, file.name, {
         ...(keep ? { keep } : {}),
         apply: (committed) => writeAtomically(path, source, io, committed),
@@ -529,7 +535,11 @@ export async function registerFiles(
       }
       if (file.kind === "published") await store.put(file.year, source);
       return out(200, { name: file.name, etag }, etag);
-    })));
+    }));
+    // A stale If-Match: the 409 links the three-way merge (merge.ts), computed outside the lock.
+    const stale = outcome.status === 409 && ifMatch && (outcome.body as { error: { current?: { source: string } | null } }).error.current;
+    if (!stale || !ifMatch) return answer(reply, outcome);
+    return answer(reply, out(409, await staleSaveConflict(trail, file.name, file.kind === "draft", stale.source, source, ifMatch), etagOf(stale.source)));
   });
 
   app.delete<{ Params: { name: string } }>("/api/files/:name", async (req, reply) => {
@@ -657,6 +667,21 @@ export async function registerFiles(
     const kept = await trail.read(file.name, version);
     if (!kept) return reply.status(404).send(apiError("unknown_version", `${file.name} 没有版本 ${version}`, `${file.name} has no version ${version}`));
     return { name: file.name, version, source: kept.source, etag: kept.etag };
+  });
+
+  registerMerge(app, {
+    trail,
+    open: async (raw, reply) => {
+      const file = nameOr400(raw, reply);
+      if (!file) return null;
+      try {
+        return { name: file.name, draft: file.kind === "draft", current: await readText(join(dir, file.name)) };
+      } catch (err) {
+        if (!(err instanceof UnsafePathError)) throw err;
+        reply.status(403).send(unsafePath(err));
+        return null;
+      }
+    },
   });
 
   // --- examples ------------------------------------------------------------------------------

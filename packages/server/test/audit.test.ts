@@ -199,8 +199,10 @@ describe("history", () => {
       expect(list.status).toBe(200);
       const audit = await auditLines(h);
       expect(list.json).toEqual([
-        { version: expect.stringMatching(/^\d{8}T\d{6}\.\d{3}Z-/), at: audit[1]!.at, who: "张三", action: "save", etag: etagOf(v1), size: Buffer.byteLength(v1), savedAt: audit[0]!.at, savedBy: "张三" },
-        { version: expect.stringMatching(/^\d{8}T\d{6}\.\d{3}Z-/), at: audit[0]!.at, who: "张三", action: "save", etag: etagOf(original), size: Buffer.byteLength(original), savedAt: null, savedBy: null },
+        { version: expect.stringMatching(/^\d{8}T\d{6}\.\d{3}Z-/), at: audit[1]!.at, who: "张三", action: "save", etag: etagOf(v1), size: Buffer.byteLength(v1), savedAt: audit[0]!.at, savedBy: "张三",
+          summary: ["仅排版或注释变化，规则未变"], savedSummary: ["仅排版或注释变化，规则未变"] },
+        { version: expect.stringMatching(/^\d{8}T\d{6}\.\d{3}Z-/), at: audit[0]!.at, who: "张三", action: "save", etag: etagOf(original), size: Buffer.byteLength(original), savedAt: null, savedBy: null,
+          summary: ["仅排版或注释变化，规则未变"], savedSummary: null },
       ]);
       // The audit line names the version that holds the text it replaced.
       expect(audit.map((a) => a.version)).toEqual([list.json[1].version, list.json[0].version]);

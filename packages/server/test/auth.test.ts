@@ -141,6 +141,7 @@ const CASES: Case[] = [
   },
   { route: "GET /api/files/:name/history", ok: 200, request: async () => ({ method: "GET", path: "/api/files/2024.rules/history" }) },
   { route: "GET /api/files/:name/history/:version", ok: 200, request: async () => ({ method: "GET", path: `/api/files/2024.rules/history/${version}` }) },
+  { route: "POST /api/files/:name/merge", ok: 200, request: async () => ({ method: "POST", path: "/api/files/2024.rules/merge", body: { source: original, baseSource: original } }) },
   { route: "GET /api/examples", ok: 200, request: async () => ({ method: "GET", path: "/api/examples" }) },
   { route: "GET /api/examples/:name", ok: 200, request: async () => ({ method: "GET", path: `/api/examples/${EXAMPLE}` }) },
   { route: "GET /*", ok: 200, request: async () => ({ method: "GET", path: "/files/2024" }) },
