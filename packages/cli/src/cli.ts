@@ -129,6 +129,12 @@ const commands: Record<string, Command> = {
     options: { ...COMMON, json: { type: "boolean" }, lang: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./diff-command.js")).diffCommand(values, positionals, io),
   },
+  publish: {
+    summary: "由规则文件生成附件1技术指标（Word、HTML、Markdown）/ print 附件1 from a rule file",
+    usage: "jsqc publish <rules> [--out DIR] [--format docx,html,md] [--force]",
+    options: { ...COMMON, out: { type: "string" }, format: { type: "string" }, force: { type: "boolean" } },
+    run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).publishCommand(values, positionals, io),
+  },
   impact: {
     summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",
     usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--xlsx out.xlsx] [--csv out.csv] [--json]",
@@ -222,11 +228,11 @@ export async function loadRuleset(file: string, io: Streams): Promise<Ruleset | 
 }
 
 /** Writes through a temporary file, fsync and rename: a crash leaves the old or the new file. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await open(tmp, "w");
   try {
-    await handle.writeFile(text, "utf8");
+    await handle.writeFile(text, typeof text === "string" ? "utf8" : undefined);
     await handle.sync();
   } finally {
     await handle.close();

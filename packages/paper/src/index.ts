@@ -1,0 +1,8 @@
+/**
+ * The paperwork around a rule file (issue 15): 附件1 as Word, HTML and Markdown; each
+ * enterprise's report; the offices' Excel application template and the experts' score sheets.
+ * Depends on @jsqc/dsl and @jsqc/engine, never the reverse: the engine stays free of Word and Excel.
+ */
+export { annex1, checkFigures, mismatchMark, ANNEX1_HEADER, type Annex1, type Annex1Row, type Annex1Point, type FigureMismatch } from "./annex1.js";
+export { annex1Docx, annex1Html, annex1Markdown, type Annex1RenderOptions } from "./annex1-render.js";
+export { docxTables, docxParagraphs, type DocxTable } from "./docx-read.js";
