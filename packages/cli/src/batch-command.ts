@@ -72,6 +72,7 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   for (const r of outcome.ranked) {
     await writeFile(join(out, "明细", `${r.row.cells["统一社会信用代码"]}.txt`), `${r.row.cells["企业名称"]}（${r.row.cells["统一社会信用代码"]}）\n\n${renderEvaluation(r.result)}\n`);
   }
+  if (values["reports"]) await (await import("./paper-commands.js")).writeReports(out, ruleset, outcome.ranked, applications);
 
   io.stdout.write(`${city}：${parsed.rows.length} 行，${outcome.problems.length} 行有问题，${outcome.ranked.length} 家已评分\n`);
   for (const [grade, g] of outcome.byGrade) {

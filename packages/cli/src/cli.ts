@@ -119,8 +119,8 @@ const commands: Record<string, Command> = {
   },
   batch: {
     summary: "市局汇总表批量评分、排名并按名额推荐 / score, rank and recommend a city's submission",
-    usage: "jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR]",
-    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" } },
+    usage: "jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR] [--reports]",
+    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, reports: { type: "boolean" } },
     run: async ({ values, positionals }, io) => (await import("./batch-command.js")).batchCommand(values, positionals, io),
   },
   diff: {

@@ -1,7 +1,11 @@
-/** `jsqc publish`: 附件1 from a rule file as Word, printable HTML and Markdown (docs/paperwork.md). */
+/**
+ * The paperwork commands (docs/paperwork.md): `jsqc publish` prints 附件1 from a rule file as Word,
+ * printable HTML and Markdown; `jsqc batch … --reports` writes each enterprise's report.
+ */
 import { mkdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { annex1, annex1Docx, annex1Html, annex1Markdown } from "@jsqc/paper";
+import type { EvaluationResult, Ruleset } from "@jsqc/engine";
+import { annex1, annex1Docx, annex1Html, annex1Markdown, reportDocx, reportHtml, subjectOf } from "@jsqc/paper";
 import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, writeAtomically, type Streams } from "./cli.js";
 
 const FORMATS = ["docx", "html", "md"] as const;
@@ -38,4 +42,31 @@ export async function publishCommand(values: Record<string, unknown>, positional
   }
   if (a.mismatches.length > 0) io.stderr.write(`已用 --force 生成，不符之处已用【与规则不符】标出 / written with --force; the mismatches are marked\n`);
   return EXIT_OK;
+}
+
+/** `jsqc batch … --reports`: a Word and a printable HTML report per scored enterprise, in DIR/报告/. */
+export async function writeReports(
+  out: string,
+  ruleset: Ruleset,
+  ranked: readonly { row: { cells: Readonly<Record<string, string>> }; result: EvaluationResult }[],
+  applications: ReadonlyMap<string, unknown>,
+): Promise<number> {
+  const dir = join(out, "报告");
+  await mkdir(dir, { recursive: true });
+  const dateInput = ruleset.applicationDateIndex === null ? null : ruleset.inputs[ruleset.applicationDateIndex]!.name;
+  for (const r of ranked) {
+    const code = r.row.cells["统一社会信用代码"] ?? "";
+    const fromApp = subjectOf(applications.get(code), dateInput);
+    // The city's summary table is what the office signed: its name and county win over the JSON's.
+    const who = { ...fromApp, name: r.row.cells["企业名称"] || fromApp.name, creditCode: code, ...(r.row.cells["所在县(市、区)"] ? { county: r.row.cells["所在县(市、区)"] } : {}) };
+    const stem = join(dir, `${code}-${safeName(who.name)}`);
+    await writeAtomically(`${stem}.docx`, await reportDocx(r.result, who));
+    await writeAtomically(`${stem}.html`, reportHtml(r.result, who));
+  }
+  return ranked.length;
+}
+
+/** A file-name-safe form of an enterprise's name (no path separators or reserved characters). */
+function safeName(name: string): string {
+  return name.replace(/[\\/:*?"<>|\x00-\x1f]/g, "_").slice(0, 60);
 }

@@ -65,3 +65,36 @@ describe("jsqc publish", () => {
     expect(jsqc("publish", broken, "--out", join(tmp, "b")).code).toBe(1);
   });
 });
+
+describe("jsqc batch --reports", () => {
+  test("writes a Word and an HTML report per scored enterprise, with every item's points", async () => {
+    const picks = ["03-nanjing-huarui-zhineng-zhuangbei", "16-nanjing-putai-guidao-jiaotong"];
+    const apps = join(tmp, "nj-apps");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(apps);
+    const rows: string[] = [];
+    for (const [i, p] of picks.entries()) {
+      const app = JSON.parse(await readFile(join(repo, "examples", `${p}.json`), "utf8")) as { enterprise: { name: string; creditCode: string; county: string }; grade: string };
+      await writeFile(join(apps, `${p}.json`), JSON.stringify(app));
+      rows.push([i + 1, app.enterprise.name, app.enterprise.creditCode, "南京市某路 1 号", "王经理", "质量部", "025-83456789", app.enterprise.county, app.grade].join(","));
+    }
+    const csv = join(tmp, "南京市.csv");
+    await writeFile(csv, ["填报单位：南京市市场监督管理局", "序号,企业名称,统一社会信用代码,地址,联系人,所属部门,联系电话,所在县(市、区),申报等级", ...rows].join("\n"));
+    const out = join(tmp, "nj-out");
+    const r = jsqc("batch", rules, csv, "--applications", apps, "--out", out, "--reports");
+    expect(r.code, r.out + r.err).toBe(0);
+    const files = (await readdir(join(out, "报告"))).sort();
+    expect(files).toHaveLength(4);
+    for (const p of picks) {
+      const expected = JSON.parse(await readFile(join(repo, "examples", `${p}.expected.json`), "utf8")) as { items: Record<string, string>; total: string };
+      const app = JSON.parse(await readFile(join(repo, "examples", `${p}.json`), "utf8")) as { enterprise: { creditCode: string } };
+      const docx = files.find((f) => f.startsWith(app.enterprise.creditCode) && f.endsWith(".docx"))!;
+      const [, summary, scores] = docxTables(await readFile(join(out, "报告", docx)));
+      expect(summary!.find((x) => x[0] === "总分")![1]).toBe(`${expected.total} / 100`);
+      const points = scores!.slice(1).filter((x) => /^[①-⑩]$/.test(x[0]!)).map((x) => x[3]);
+      expect(points).toEqual(Object.values(expected.items));
+      const html = await readFile(join(out, "报告", docx.replace(/\.docx$/, ".html")), "utf8");
+      expect(html).toContain(`${expected.total} / 100`);
+    }
+  });
+});

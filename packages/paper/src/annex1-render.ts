@@ -11,7 +11,7 @@ export interface Annex1RenderOptions {
 const pointText = (p: Annex1Point): string => (p.mismatch ? `${p.text}${mismatchMark(p.mismatch)}` : p.text);
 
 /** 附件1 as a Word document's bytes; resolves, or rejects only if the docx library fails. */
-export async function annex1Docx(a: Annex1, opts: Annex1RenderOptions = {}): Promise<Buffer> {
+export async function annex1Docx(a: Annex1, opts: Annex1RenderOptions = {}): Promise<Uint8Array> {
   const rows = a.rows.map((r) => [
     cell(r.number, 9, { center: true }),
     cell(r.criterion, 21, { center: true }),

@@ -52,8 +52,8 @@ export function table(header: readonly string[], widths: readonly number[], rows
   });
 }
 
-/** Packs an A4 document (margins as the notice's) into .docx bytes. */
-export async function pack(title: string, children: ISectionOptions["children"]): Promise<Buffer> {
+/** Packs an A4 document (margins as the notice's) into .docx bytes (works in Node and browsers). */
+export async function pack(title: string, children: ISectionOptions["children"]): Promise<Uint8Array> {
   const doc = new Document({
     title,
     creator: "jsqc",
@@ -63,7 +63,7 @@ export async function pack(title: string, children: ISectionOptions["children"])
       children,
     }],
   });
-  return Packer.toBuffer(doc);
+  return new Uint8Array(await Packer.toArrayBuffer(doc));
 }
 
 /** Escapes text for HTML element content and attribute values. */

@@ -6,3 +6,4 @@
 export { annex1, checkFigures, mismatchMark, ANNEX1_HEADER, type Annex1, type Annex1Row, type Annex1Point, type FigureMismatch } from "./annex1.js";
 export { annex1Docx, annex1Html, annex1Markdown, type Annex1RenderOptions } from "./annex1-render.js";
 export { docxTables, docxParagraphs, type DocxTable } from "./docx-read.js";
+export { reportDocx, reportHtml, subjectOf, REPORT_TITLE, REPORT_SCORE_HEADER, type ReportSubject, type ReportOptions } from "./report.js";
