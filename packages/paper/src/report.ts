@@ -64,8 +64,8 @@ function pointsText(now: string, old: string | undefined): string {
 
 function itemReason(i: ItemResult, flagged: ReadonlyMap<string, string>): string {
   const parts: string[] = [];
-  if (i.reason) parts.push(i.reason);
-  if (i.experts && i.experts.length > 0) parts.push(`专家评分：${i.experts.map((e) => `${e.name} ${e.score.decimal}`).join("，")}`);
+  const experts = i.experts && i.experts.length > 0 ? `（${i.experts.map((e) => `${e.name} ${e.score.decimal}`).join("，")}）` : "";
+  if (i.reason || experts) parts.push(`${i.reason ?? "专家评分"}${experts}`);
   if (i.capped) parts.push("已按本项最高分封顶");
   const f = flagged.get(i.id);
   if (f) parts.push(`⚠ ${f}`);
@@ -159,6 +159,7 @@ table.pairs th { width: 25%; text-align: left; }
 table + h2 { margin-top: 1.2em; }
 tr.section td { font-weight: bold; background: #f2f2f2; }
 td.why { font-size: 9pt; }
+table.scores th { white-space: nowrap; }
 .granted { color: #006100; font-weight: bold; } .refused { color: #c00000; font-weight: bold; }
 </style></head>
 <body>
@@ -169,7 +170,7 @@ ${pairs(m.meta)}
 <h2>二、结论</h2>
 ${pairs(m.summary)}
 <h2>三、技术指标得分</h2>
-<table><thead><tr>${REPORT_SCORE_HEADER.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>
+<table class="scores"><thead><tr>${REPORT_SCORE_HEADER.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>
 ${scoreRows}
 </tbody></table>
 <h2>四、否决项</h2>
