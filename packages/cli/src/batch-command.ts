@@ -2,7 +2,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, readJson, type Streams } from "./cli.js";
-import { isJiangsuCity, problemsCsv, readSummaryCsv, readSummaryXlsx, resultsCsv, resultsXlsx, runBatch, TIE_BREAK } from "./batch.js";
+import { isJiangsuCity, type SummaryRow, problemsCsv, readSummaryCsv, readSummaryXlsx, resultsCsv, resultsXlsx, runBatch, TIE_BREAK } from "./batch.js";
 import { renderEvaluation } from "./render.js";
 
 /** Applications keyed by credit code: a folder of JSON files, or a JSON-lines file. */
@@ -34,7 +34,7 @@ async function loadApplications(path: string): Promise<Map<string, unknown>> {
 
 export async function batchCommand(values: Record<string, unknown>, positionals: string[], io: Streams): Promise<number> {
   const [rulesFile, summaryFile] = positionals;
-  if (!rulesFile || !summaryFile || positionals.length > 2 || typeof values["applications"] !== "string") {
+  if (!rulesFile || !summaryFile || positionals.length > 2 || (typeof values["applications"] !== "string" && extname(summaryFile).toLowerCase() !== ".xlsx")) {
     throw new InputError("用法 usage: jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR]");
   }
   const ruleset = await loadRuleset(rulesFile, io);
@@ -42,8 +42,12 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   let data: Buffer;
   try { data = await readFile(summaryFile); } catch { throw new InputError(`无法读取 ${summaryFile} / cannot read ${summaryFile}`); }
   const ext = extname(summaryFile).toLowerCase();
+  // A workbook made by `jsqc template` carries the applications itself (paper-commands.ts).
+  const template = ext === ".xlsx" ? await (await import("./paper-commands.js")).readTemplateWorkbook(ruleset, data, summaryFile, io) : null;
+  if (!template && typeof values["applications"] !== "string") throw new InputError("缺少 --applications（只有 jsqc template 生成的申报表可以不给）/ missing --applications");
   let parsed;
-  try {
+  if (template) parsed = template as unknown as { rows: SummaryRow[]; city: string | null };
+  else try {
     parsed = ext === ".xlsx" ? await readSummaryXlsx(data) : readSummaryCsv(data.toString("utf8"));
   } catch (err) {
     throw new InputError(`${summaryFile} 无法读取为${ext === ".xlsx" ? " XLSX" : " CSV"} / cannot be read: ${(err as Error).message}`);
@@ -51,7 +55,7 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   const city = typeof values["city"] === "string" ? values["city"] : parsed.city;
   if (!city || !isJiangsuCity(city)) throw new InputError(`请用 --city 指明设区市（如 南京市）/ name the city with --city${city ? `: ${city} is not a city of Jiangsu` : ""}`);
   if (parsed.rows.length === 0) throw new InputError(`${summaryFile} 没有找到以“序号”开头的表头和数据行 / no header row starting 序号`);
-  const applications = await loadApplications(values["applications"]);
+  const applications = template ? template.applications : await loadApplications(values["applications"] as string);
 
   const tty = Boolean((io.stderr as NodeJS.WriteStream).isTTY);
   let last = 0;
@@ -82,5 +86,5 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   io.stdout.write(`  排名规则 ${TIE_BREAK}\n`);
   for (const p of outcome.problems) io.stdout.write(`  第 ${p.rowNumber} 行 row ${p.rowNumber}（${p.creditCode || "—"}）：${p.reasons.join("；")}\n`);
   io.stdout.write(`结果 results: ${out}\n`);
-  return outcome.problems.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return outcome.problems.length > 0 || (template?.cellErrors ?? 0) > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

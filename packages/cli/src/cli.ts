@@ -119,7 +119,7 @@ const commands: Record<string, Command> = {
   },
   batch: {
     summary: "市局汇总表批量评分、排名并按名额推荐 / score, rank and recommend a city's submission",
-    usage: "jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR] [--reports]",
+    usage: "jsqc batch <rules> <汇总表.csv|.xlsx|申报表.xlsx> [--applications <folder|file.jsonl>] [--city 南京市] [--out DIR] [--reports]",
     options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, reports: { type: "boolean" } },
     run: async ({ values, positionals }, io) => (await import("./batch-command.js")).batchCommand(values, positionals, io),
   },
@@ -134,6 +134,12 @@ const commands: Record<string, Command> = {
     usage: "jsqc publish <rules> [--out DIR] [--format docx,html,md] [--force]",
     options: { ...COMMON, out: { type: "string" }, format: { type: "string" }, force: { type: "boolean" } },
     run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).publishCommand(values, positionals, io),
+  },
+  template: {
+    summary: "生成县、市局填写的申报表（XLSX，jsqc batch 可直接读取）/ the application workbook offices fill in",
+    usage: "jsqc template <rules> [--out FILE.xlsx]",
+    options: { ...COMMON, out: { type: "string" } },
+    run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).templateCommand(values, positionals, io),
   },
   impact: {
     summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",

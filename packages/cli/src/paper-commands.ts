@@ -1,11 +1,12 @@
 /**
  * The paperwork commands (docs/paperwork.md): `jsqc publish` prints 附件1 from a rule file as Word,
- * printable HTML and Markdown; `jsqc batch … --reports` writes each enterprise's report.
+ * printable HTML and Markdown; `jsqc template` writes the application workbook that `jsqc batch`
+ * reads back; `jsqc batch … --reports` writes each enterprise's report.
  */
 import { mkdir } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import type { EvaluationResult, Ruleset } from "@jsqc/engine";
-import { annex1, annex1Docx, annex1Html, annex1Markdown, reportDocx, reportHtml, subjectOf } from "@jsqc/paper";
+import { annex1, annex1Docx, annex1Html, annex1Markdown, applicationTemplate, MAIN_SHEET, readApplicationWorkbook, reportDocx, reportHtml, subjectOf } from "@jsqc/paper";
 import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, writeAtomically, type Streams } from "./cli.js";
 
 const FORMATS = ["docx", "html", "md"] as const;
@@ -69,4 +70,38 @@ export async function writeReports(
 /** A file-name-safe form of an enterprise's name (no path separators or reserved characters). */
 function safeName(name: string): string {
   return name.replace(/[\\/:*?"<>|\x00-\x1f]/g, "_").slice(0, 60);
+}
+
+/** `jsqc template <rules>`: the application workbook a county or city office fills in. */
+export async function templateCommand(values: Record<string, unknown>, positionals: string[], io: Streams): Promise<number> {
+  if (positionals.length !== 1) throw new InputError("用法 usage: jsqc template <rules> [--out FILE.xlsx]");
+  const rulesFile = positionals[0]!;
+  const ruleset = await loadRuleset(rulesFile, io);
+  if (!ruleset) return EXIT_FINDINGS;
+  const out = typeof values["out"] === "string" ? values["out"] : `${basename(rulesFile, extname(rulesFile))}-申报表.xlsx`;
+  if (extname(out).toLowerCase() !== ".xlsx") throw new InputError(`--out 应以 .xlsx 结尾 / --out must end in .xlsx: ${out}`);
+  await mkdir(dirname(out) || ".", { recursive: true });
+  await writeAtomically(out, await applicationTemplate(ruleset));
+  io.stdout.write(`${out}\n`);
+  return EXIT_OK;
+}
+
+/**
+ * For `jsqc batch`: when the .xlsx is a workbook made by `jsqc template`, its rows and
+ * applications (null otherwise). Bad cells are printed, sheet/row/column and label, and their rows
+ * are left out of the batch.
+ */
+export async function readTemplateWorkbook(ruleset: Ruleset, data: Uint8Array, file: string, io: Streams): Promise<{ rows: { rowNumber: number; cells: Record<string, string> }[]; city: string | null; applications: ReadonlyMap<string, unknown>; cellErrors: number } | null> {
+  const ExcelJS = (await import("exceljs")).default;
+  const wb = new ExcelJS.Workbook();
+  try { await wb.xlsx.load(data as unknown as ArrayBuffer); } catch { return null; }
+  if (!wb.getWorksheet(MAIN_SHEET) || !wb.getWorksheet("_字段")) return null;
+  let read;
+  try { read = await readApplicationWorkbook(ruleset, data); } catch (err) { throw new InputError(`${file}: ${(err as Error).message}`); }
+  for (const e of read.errors) io.stdout.write(`  ${e.message}\n    ${e.messageEn}\n`);
+  const badRows = new Set(read.errors.filter((e) => e.sheet === MAIN_SHEET).map((e) => e.row));
+  // A row whose application was left out (a bad cell here or on a list sheet) is reported by its cells, not again as "no application".
+  const rows = read.rows.filter((r) => !badRows.has(r.rowNumber) && read.applications.has(r.cells["统一社会信用代码"]));
+  if (read.errors.length > 0) io.stdout.write(`${file}: ${read.errors.length} 个单元格有误，${read.rows.length - rows.length} 行未评分 / ${read.errors.length} bad cell(s); ${read.rows.length - rows.length} row(s) not scored\n`);
+  return { rows, city: read.city, applications: read.applications, cellErrors: read.errors.length };
 }

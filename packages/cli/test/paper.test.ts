@@ -98,3 +98,41 @@ describe("jsqc batch --reports", () => {
     }
   });
 });
+
+describe("jsqc template → batch", () => {
+  test("the office's workbook is read by batch directly; a bad cell is named by sheet/row/column and label", async () => {
+    const { compile } = await import("@jsqc/engine");
+    const { fillApplicationWorkbook } = await import("@jsqc/paper/testing");
+    const c = compile(await readFile(rules, "utf8"), "2024.rules");
+    if (!c.ok) throw new Error("rules");
+    const book = join(tmp, "申报表.xlsx");
+    const t = jsqc("template", rules, "--out", book);
+    expect(t.code, t.err).toBe(0);
+    const picks = ["03-nanjing-huarui-zhineng-zhuangbei", "16-nanjing-putai-guidao-jiaotong"];
+    const apps = await Promise.all(picks.map(async (p) => JSON.parse(await readFile(join(repo, "examples", `${p}.json`), "utf8")) as { enterprise: { name: string; creditCode: string; county: string }; grade: string; inputs: Record<string, unknown> }));
+    let badColumn = "";
+    const filled = await fillApplicationWorkbook(c.ruleset, await readFile(book), apps, "南京市", (wb, col) => {
+      const k = col("申请表", "有效的体系认证证书数");
+      badColumn = wb.getWorksheet("申请表")!.getColumn(k).letter;
+      wb.getWorksheet("申请表")!.getCell(6, k).value = "三个";
+    });
+    const input = join(tmp, "南京市-申报表.xlsx");
+    await writeFile(input, filled);
+    const out = join(tmp, "tpl-out");
+    const r = jsqc("batch", rules, input, "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`申请表!${badColumn}6（有效的体系认证证书数）：应填整数，填的是“三个”`);
+    expect(r.out).toContain("1 个单元格有误，1 行未评分");
+    expect(r.out).toContain("南京市：1 行，0 行有问题，1 家已评分");
+    const results = (await readFile(join(out, "results.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { creditCode: string; result: { total: { decimal: string } } });
+    // Without experts' scores the judged items are 0: the total is the computed items' sum.
+    const { evaluate } = await import("@jsqc/engine");
+    const expected = evaluate(c.ruleset, { ...apps[0], experts: [] });
+    expect(expected.ok).toBe(true);
+    if (expected.ok) expect(results.map((x) => [x.creditCode, x.result.total.decimal])).toEqual([[apps[0]!.enterprise.creditCode, expected.result.total.decimal]]);
+    const h = jsqc("template", "--help");
+    expect(h.code).toBe(0);
+    expect(h.out).toContain("jsqc template <rules>");
+    expect(jsqc("template", rules, "--out", join(tmp, "x.csv")).code).toBe(2);
+  });
+});

@@ -7,3 +7,4 @@ export { annex1, checkFigures, mismatchMark, ANNEX1_HEADER, type Annex1, type An
 export { annex1Docx, annex1Html, annex1Markdown, type Annex1RenderOptions } from "./annex1-render.js";
 export { docxTables, docxParagraphs, type DocxTable } from "./docx-read.js";
 export { reportDocx, reportHtml, subjectOf, REPORT_TITLE, REPORT_SCORE_HEADER, type ReportSubject, type ReportOptions } from "./report.js";
+export { applicationTemplate, readApplicationWorkbook, MAIN_SHEET, ANNEX2_COLUMNS, type CellError, type WorkbookApplications } from "./template.js";
