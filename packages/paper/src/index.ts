@@ -8,3 +8,4 @@ export { annex1Docx, annex1Html, annex1Markdown, type Annex1RenderOptions } from
 export { docxTables, docxParagraphs, type DocxTable } from "./docx-read.js";
 export { reportDocx, reportHtml, subjectOf, REPORT_TITLE, REPORT_SCORE_HEADER, type ReportSubject, type ReportOptions } from "./report.js";
 export { applicationTemplate, readApplicationWorkbook, MAIN_SHEET, ANNEX2_COLUMNS, type CellError, type WorkbookApplications } from "./template.js";
+export { scoreSheet, readScoreSheets, SCORE_SHEET, type SheetEnterprise, type MissingScore, type ReadScores } from "./score-sheets.js";
