@@ -6,7 +6,7 @@ import { isJiangsuCity, type SummaryRow, problemsCsv, readSummaryCsv, readSummar
 import { renderEvaluation } from "./render.js";
 
 /** Applications keyed by credit code: a folder of JSON files, or a JSON-lines file. */
-async function loadApplications(path: string): Promise<Map<string, unknown>> {
+export async function loadApplications(path: string): Promise<Map<string, unknown>> {
   const map = new Map<string, unknown>();
   const keyOf = (app: unknown, fallback: string): string => {
     const code = (app as { enterprise?: { creditCode?: unknown } } | null)?.enterprise?.creditCode;
@@ -55,7 +55,9 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   const city = typeof values["city"] === "string" ? values["city"] : parsed.city;
   if (!city || !isJiangsuCity(city)) throw new InputError(`请用 --city 指明设区市（如 南京市）/ name the city with --city${city ? `: ${city} is not a city of Jiangsu` : ""}`);
   if (parsed.rows.length === 0) throw new InputError(`${summaryFile} 没有找到以“序号”开头的表头和数据行 / no header row starting 序号`);
-  const applications = template ? template.applications : await loadApplications(values["applications"] as string);
+  const loaded = template ? template.applications : await loadApplications(values["applications"] as string);
+  const scored = typeof values["scores"] === "string" ? await (await import("./paper-commands.js")).withScores(ruleset, loaded, values["scores"], io) : null;
+  const applications = scored?.applications ?? loaded;
 
   const tty = Boolean((io.stderr as NodeJS.WriteStream).isTTY);
   let last = 0;
@@ -85,6 +87,7 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   }
   io.stdout.write(`  排名规则 ${TIE_BREAK}\n`);
   for (const p of outcome.problems) io.stdout.write(`  第 ${p.rowNumber} 行 row ${p.rowNumber}（${p.creditCode || "—"}）：${p.reasons.join("；")}\n`);
+  const flags = scored ? (await import("./paper-commands.js")).printFlags(outcome.ranked, io) : 0;
   io.stdout.write(`结果 results: ${out}\n`);
-  return outcome.problems.length > 0 || (template?.cellErrors ?? 0) > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return outcome.problems.length > 0 || (template?.cellErrors ?? 0) > 0 || (scored?.findings ?? 0) + flags > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -119,8 +119,8 @@ const commands: Record<string, Command> = {
   },
   batch: {
     summary: "市局汇总表批量评分、排名并按名额推荐 / score, rank and recommend a city's submission",
-    usage: "jsqc batch <rules> <汇总表.csv|.xlsx|申报表.xlsx> [--applications <folder|file.jsonl>] [--city 南京市] [--out DIR] [--reports]",
-    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, reports: { type: "boolean" } },
+    usage: "jsqc batch <rules> <汇总表.csv|.xlsx|申报表.xlsx> [--applications <folder|file.jsonl>] [--city 南京市] [--out DIR] [--reports] [--scores DIR]",
+    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, reports: { type: "boolean" }, scores: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./batch-command.js")).batchCommand(values, positionals, io),
   },
   diff: {
@@ -140,6 +140,12 @@ const commands: Record<string, Command> = {
     usage: "jsqc template <rules> [--out FILE.xlsx]",
     options: { ...COMMON, out: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).templateCommand(values, positionals, io),
+  },
+  sheets: {
+    summary: "生成专家评分表（每位专家一份 XLSX）/ one score sheet per expert",
+    usage: "jsqc sheets <rules> --applications <folder|file.jsonl|申报表.xlsx> [--experts 专家甲,专家乙,专家丙] [--out DIR]",
+    options: { ...COMMON, applications: { type: "string" }, experts: { type: "string" }, out: { type: "string" } },
+    run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).sheetsCommand(values, positionals, io),
   },
   impact: {
     summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",

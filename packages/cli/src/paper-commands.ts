@@ -1,12 +1,14 @@
 /**
  * The paperwork commands (docs/paperwork.md): `jsqc publish` prints 附件1 from a rule file as Word,
  * printable HTML and Markdown; `jsqc template` writes the application workbook that `jsqc batch`
- * reads back; `jsqc batch … --reports` writes each enterprise's report.
+ * reads back; `jsqc sheets` writes the experts' score sheets that `jsqc batch … --scores` reads
+ * back; `jsqc batch … --reports` writes each enterprise's report.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { EvaluationResult, Ruleset } from "@jsqc/engine";
-import { annex1, annex1Docx, annex1Html, annex1Markdown, applicationTemplate, MAIN_SHEET, readApplicationWorkbook, reportDocx, reportHtml, subjectOf } from "@jsqc/paper";
+import { annex1, annex1Docx, annex1Html, annex1Markdown, applicationTemplate, MAIN_SHEET, readApplicationWorkbook, readScoreSheets, reportDocx, reportHtml, scoreSheet, subjectOf } from "@jsqc/paper";
+import { loadApplications } from "./batch-command.js";
 import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, writeAtomically, type Streams } from "./cli.js";
 
 const FORMATS = ["docx", "html", "md"] as const;
@@ -104,4 +106,74 @@ export async function readTemplateWorkbook(ruleset: Ruleset, data: Uint8Array, f
   const rows = read.rows.filter((r) => !badRows.has(r.rowNumber) && read.applications.has(r.cells["统一社会信用代码"]));
   if (read.errors.length > 0) io.stdout.write(`${file}: ${read.errors.length} 个单元格有误，${read.rows.length - rows.length} 行未评分 / ${read.errors.length} bad cell(s); ${read.rows.length - rows.length} row(s) not scored\n`);
   return { rows, city: read.city, applications: read.applications, cellErrors: read.errors.length };
+}
+
+/** `jsqc sheets <rules> --applications …`: one score sheet per expert for the enterprises to review. */
+export async function sheetsCommand(values: Record<string, unknown>, positionals: string[], io: Streams): Promise<number> {
+  if (positionals.length !== 1 || typeof values["applications"] !== "string") throw new InputError("用法 usage: jsqc sheets <rules> --applications <folder|file.jsonl|申报表.xlsx> [--experts 专家甲,专家乙,专家丙] [--out DIR]");
+  const rulesFile = positionals[0]!;
+  const experts = (typeof values["experts"] === "string" ? values["experts"] : "专家甲,专家乙,专家丙").split(/[,，、]/).map((s) => s.trim()).filter(Boolean);
+  if (experts.length === 0 || new Set(experts).size !== experts.length) throw new InputError("--experts 应为不重复的专家姓名，用逗号分隔 / --experts must be distinct names separated by commas");
+  const bad = experts.find((e) => /[\\/:*?"<>|]/.test(e) || e.length > 50);
+  if (bad) throw new InputError(`专家姓名不能含 \\ / : * ? " < > | 且不超过 50 字：${bad} / an expert's name may not contain those characters`);
+  const ruleset = await loadRuleset(rulesFile, io);
+  if (!ruleset) return EXIT_FINDINGS;
+  const source = values["applications"];
+  let apps: ReadonlyMap<string, unknown>;
+  if (extname(source).toLowerCase() === ".xlsx") {
+    let data: Uint8Array;
+    try { data = await readFile(source); } catch { throw new InputError(`无法读取 ${source} / cannot read ${source}`); }
+    const t = await readTemplateWorkbook(ruleset, data, source, io);
+    if (!t) throw new InputError(`${source} 不是 jsqc template 生成的申报表 / is not a workbook made by jsqc template`);
+    apps = t.applications;
+  } else {
+    apps = await loadApplications(source);
+  }
+  const enterprises = [...apps.entries()].map(([key, app]) => {
+    const a = (app ?? {}) as { enterprise?: { name?: unknown; creditCode?: unknown }; grade?: unknown };
+    return { creditCode: typeof a.enterprise?.creditCode === "string" ? a.enterprise.creditCode : key, name: typeof a.enterprise?.name === "string" ? a.enterprise.name : "", grade: typeof a.grade === "string" ? a.grade : "" };
+  });
+  if (enterprises.length === 0) throw new InputError(`${source} 中没有申请 / no applications in ${source}`);
+  const out = typeof values["out"] === "string" ? values["out"] : ".";
+  await mkdir(out, { recursive: true });
+  for (const e of experts) {
+    const file = join(out, `评分表-${e}.xlsx`);
+    await writeAtomically(file, await scoreSheet(ruleset, e, enterprises));
+    io.stdout.write(`${file}\n`);
+  }
+  io.stdout.write(`${enterprises.length} 家企业，${ruleset.judged.length} 个评分项，${experts.length} 位专家 / enterprises, judged items, experts\n`);
+  return EXIT_OK;
+}
+
+/**
+ * For `jsqc batch … --scores DIR`: the returned score sheets in DIR replace each application's
+ * experts. Missing scores and bad cells are printed; returns the applications and the count of
+ * findings (so batch exits 1 when there are any).
+ */
+export async function withScores(ruleset: Ruleset, applications: ReadonlyMap<string, unknown>, dir: string, io: Streams): Promise<{ applications: Map<string, unknown>; findings: number }> {
+  let names: string[];
+  try { names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith(".xlsx") && !n.startsWith("~$")).sort(); } catch { throw new InputError(`无法读取评分表目录 ${dir} / cannot read the score sheets' folder ${dir}`); }
+  if (names.length === 0) throw new InputError(`${dir} 中没有评分表（.xlsx）/ no score sheets in ${dir}`);
+  let read;
+  try {
+    read = await readScoreSheets(ruleset, await Promise.all(names.map(async (n) => ({ name: n, bytes: await readFile(join(dir, n)) }))));
+  } catch (err) { throw new InputError((err as Error).message); }
+  for (const e of read.errors) io.stdout.write(`  ${e.message}\n    ${e.messageEn}\n`);
+  for (const m of read.missing) io.stdout.write(`  缺评分 missing: ${m.message}\n`);
+  const out = new Map<string, unknown>();
+  for (const [code, app] of applications) out.set(code, { ...(app as object), experts: read.experts.get(code) ?? [] });
+  io.stdout.write(`评分表 score sheets: ${names.length} 份，${read.missing.length} 处缺评分，${read.errors.length} 处错误 / ${names.length} sheet(s), ${read.missing.length} missing, ${read.errors.length} bad\n`);
+  return { applications: out, findings: read.missing.length + read.errors.length };
+}
+
+/** Prints the engine's spread and unscored flags of a batch, per enterprise and item. */
+export function printFlags(ranked: readonly { row: { cells: Readonly<Record<string, string>> }; result: EvaluationResult }[], io: Streams): number {
+  let n = 0;
+  for (const r of ranked) {
+    for (const f of r.result.flags) {
+      n++;
+      io.stdout.write(`  ${f.kind === "spread" ? "分差 spread" : "无人评分 unscored"}: ${r.row.cells["企业名称"]}（${r.row.cells["统一社会信用代码"]}）${f.item}：${f.message}\n`);
+    }
+  }
+  return n;
 }

@@ -136,3 +136,55 @@ describe("jsqc template → batch", () => {
     expect(jsqc("template", rules, "--out", join(tmp, "x.csv")).code).toBe(2);
   });
 });
+
+describe("jsqc sheets → batch --scores", () => {
+  test("experts' sheets, filled and returned, give the expected totals; a missing score and a spread are flagged", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const picks = ["03-nanjing-huarui-zhineng-zhuangbei", "16-nanjing-putai-guidao-jiaotong"];
+    const apps = join(tmp, "sc-apps");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(apps);
+    const rows: string[] = [];
+    const originals: { enterprise: { name: string; creditCode: string; county: string }; grade: string; experts: { name: string; scores: Record<string, number> }[] }[] = [];
+    for (const [i, p] of picks.entries()) {
+      const app = JSON.parse(await readFile(join(repo, "examples", `${p}.json`), "utf8")) as (typeof originals)[number];
+      originals.push(app);
+      await writeFile(join(apps, `${p}.json`), JSON.stringify({ ...app, experts: [] }));
+      rows.push([i + 1, app.enterprise.name, app.enterprise.creditCode, "南京市某路 1 号", "王经理", "质量部", "025-83456789", app.enterprise.county, app.grade].join(","));
+    }
+    const csv = join(tmp, "sc-南京市.csv");
+    await writeFile(csv, ["填报单位：南京市市场监督管理局", "序号,企业名称,统一社会信用代码,地址,联系人,所属部门,联系电话,所在县(市、区),申报等级", ...rows].join("\n"));
+    const sheets = join(tmp, "sheets");
+    const s = jsqc("sheets", rules, "--applications", apps, "--experts", "专家甲,专家乙,专家丙", "--out", sheets);
+    expect(s.code, s.err).toBe(0);
+    expect((await readdir(sheets)).sort()).toEqual(["评分表-专家丙.xlsx", "评分表-专家乙.xlsx", "评分表-专家甲.xlsx"]);
+    // Each expert fills in their sheet and sends it back.
+    for (const expert of ["专家甲", "专家乙", "专家丙"]) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(join(sheets, `评分表-${expert}.xlsx`));
+      const ws = wb.getWorksheet("评分表")!;
+      const header = (ws.getRow(3).values as unknown[]).map((v) => String(v ?? "").replace(/（.*$/, ""));
+      for (let r = 4; r <= ws.rowCount; r++) {
+        const app = originals.find((a) => a.enterprise.creditCode === ws.getCell(r, 2).value)!;
+        const mine = app.experts.find((e) => e.name === expert);
+        if (!mine) continue;
+        for (const [id, score] of Object.entries(mine.scores)) ws.getCell(r, header.indexOf(id)).value = score;
+      }
+      await wb.xlsx.writeFile(join(sheets, `评分表-${expert}.xlsx`));
+    }
+    const out = join(tmp, "sc-out");
+    const r = jsqc("batch", rules, csv, "--applications", apps, "--scores", sheets, "--out", out);
+    expect(r.code).toBe(1); // findings: the missing score and the spread
+    expect(r.out).toMatch(/缺评分 missing: 评分表-专家乙\.xlsx 评分表!\w+\d+（[一二三四五六七八九十]+\.\d+）：专家乙 未给 91320115MA1N3P8B5L 评分/);
+    expect(r.out).toContain("分差 spread: 南京华睿智能装备有限公司（91320115MA1N3P8B5L）十.2");
+    expect(r.out).toContain("评分表 score sheets: 3 份，1 处缺评分，0 处错误");
+    const results = (await readFile(join(out, "results.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { creditCode: string; result: { total: { decimal: string } } });
+    for (const p of picks) {
+      const expected = JSON.parse(await readFile(join(repo, "examples", `${p}.expected.json`), "utf8")) as { total: string };
+      const app = originals[picks.indexOf(p)]!;
+      expect(results.find((x) => x.creditCode === app.enterprise.creditCode)!.result.total.decimal, p).toBe(expected.total);
+    }
+    expect(jsqc("sheets", rules).code).toBe(2);
+    expect(jsqc("sheets", "--help").out).toContain("jsqc sheets <rules>");
+  });
+});
