@@ -149,8 +149,8 @@ const commands: Record<string, Command> = {
   },
   impact: {
     summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",
-    usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--xlsx out.xlsx] [--csv out.csv] [--json]",
-    options: { ...COMMON, json: { type: "boolean" }, xlsx: { type: "string" }, csv: { type: "string" } },
+    usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--xlsx out.xlsx] [--csv out.csv] [--json] [--reports DIR]",
+    options: { ...COMMON, json: { type: "boolean" }, xlsx: { type: "string" }, csv: { type: "string" }, reports: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./diff-command.js")).impactCommand(values, positionals, io),
   },
 };

@@ -2,11 +2,13 @@
  * The paperwork commands (docs/paperwork.md): `jsqc publish` prints 附件1 from a rule file as Word,
  * printable HTML and Markdown; `jsqc template` writes the application workbook that `jsqc batch`
  * reads back; `jsqc sheets` writes the experts' score sheets that `jsqc batch … --scores` reads
- * back; `jsqc batch … --reports` writes each enterprise's report.
+ * back; `jsqc batch … --reports` writes each enterprise's report, `jsqc impact … --reports` the
+ * same old → new.
  */
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import type { EvaluationResult, Ruleset } from "@jsqc/engine";
+import { carryApplication, evaluate, type EvaluationResult, type ImpactApplication, type ImpactReport, type Ruleset } from "@jsqc/engine";
+import type { RuleDiff } from "@jsqc/dsl";
 import { annex1, annex1Docx, annex1Html, annex1Markdown, applicationTemplate, MAIN_SHEET, readApplicationWorkbook, readScoreSheets, reportDocx, reportHtml, scoreSheet, subjectOf } from "@jsqc/paper";
 import { loadApplications } from "./batch-command.js";
 import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, writeAtomically, type Streams } from "./cli.js";
@@ -176,4 +178,23 @@ export function printFlags(ranked: readonly { row: { cells: Readonly<Record<stri
     }
   }
   return n;
+}
+
+/** `jsqc impact … --reports DIR`: each application's report under the new file, its points old → new. */
+export async function writeImpactReports(dir: string, o: Ruleset, n: Ruleset, applications: readonly ImpactApplication[], report: ImpactReport, diff: RuleDiff, io: Streams): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const dateInput = n.applicationDateIndex === null ? null : n.inputs[n.applicationDateIndex]!.name;
+  let written = 0;
+  for (const [k, a] of applications.entries()) {
+    const row = report.rows[k];
+    if (!row || !row.old || !row.new) continue; // an application that failed under either file: impact has reported it
+    const r = evaluate(n, carryApplication(o, n, a.app, { diff }).app, { trace: true });
+    if (!r.ok) continue;
+    const who = subjectOf(a.app, dateInput);
+    const stem = join(dir, `${safeName(basename(a.name, extname(a.name)))}-对比`);
+    await writeAtomically(`${stem}.docx`, await reportDocx(r.result, who, { impact: { row, oldTitle: o.title } }));
+    await writeAtomically(`${stem}.html`, reportHtml(r.result, who, { impact: { row, oldTitle: o.title } }));
+    written++;
+  }
+  io.stderr.write(`对比报告 comparison reports: ${written} 份 → ${dir}\n`);
 }

@@ -188,3 +188,30 @@ describe("jsqc sheets → batch --scores", () => {
     expect(jsqc("sheets", "--help").out).toContain("jsqc sheets <rules>");
   });
 });
+
+describe("jsqc impact --reports (对比)", () => {
+  test("each application's report shows old → new for exactly the items impact says moved", async () => {
+    const newRules = join(tmp, "2025.rules");
+    await writeFile(newRules, (await readFile(rules, "utf8"))
+      .replace("发明专利每个得 1 分，实用新型、外观设计每个得 0.5 分。", "发明专利每个得 1.5 分，实用新型、外观设计每个得 0.5 分。")
+      .replace("award 1 per 发明专利数", "award 1.5 per 发明专利数"));
+    const app = join(repo, "examples/05-xuzhou-ganglian-gongcheng-jixie.json");
+    const out = join(tmp, "duibi");
+    const r = jsqc("impact", rules, newRules, app, "--json", "--reports", out);
+    expect([0, 1]).toContain(r.code);
+    const rows = (JSON.parse(r.out) as { rows: { old: { total: string }; new: { total: string }; movedItems: { id: string; old: string; new: string }[] }[] }).rows;
+    expect(rows[0]!.movedItems.length).toBeGreaterThan(0);
+    expect(r.err).toContain("对比报告 comparison reports: 1 份");
+    const [, summary, scores] = docxTables(await readFile(join(out, "05-xuzhou-ganglian-gongcheng-jixie-对比.docx")));
+    expect(summary!.find((x) => x[0] === "总分")![1]).toBe(`${rows[0]!.old.total} → ${rows[0]!.new.total} / 100`);
+    let section = "";
+    const cells = new Map<string, string>();
+    for (const row of scores!.slice(1)) {
+      if (/^[一二三四五六七八九十]+$/.test(row[0]!)) { section = row[0]!; continue; }
+      cells.set(`${section}.${"①②③④⑤⑥⑦⑧⑨⑩".indexOf(row[0]!) + 1}`, row[3]!);
+    }
+    for (const m of rows[0]!.movedItems) expect(cells.get(m.id), m.id).toBe(`${m.old} → ${m.new}`);
+    const unchanged = [...cells].filter(([id]) => !rows[0]!.movedItems.some((m) => m.id === id));
+    expect(unchanged.every(([, v]) => v.endsWith("（未变）"))).toBe(true);
+  });
+});

@@ -148,6 +148,15 @@ export function impact(oldRuleset: Ruleset, newRuleset: Ruleset, applications: r
   return { rows, summary: summarise(oldRuleset, newRuleset, diff, rows), carried: carry.carried };
 }
 
+/**
+ * One application written for the old file, carried across to the new one by the rules above
+ * (what a row of `impact` evaluates under the new file), with the adjustments made; never throws.
+ */
+export function carryApplication(oldRuleset: Ruleset, newRuleset: Ruleset, app: unknown, options: { diff?: RuleDiff } = {}): { app: unknown; adjustments: string[] } {
+  const diff = options.diff ?? diffAsts({ ast: oldRuleset.ast, model: oldRuleset.model }, { ast: newRuleset.ast, model: newRuleset.model });
+  return carryAcross(app, carrier(oldRuleset, newRuleset, diff));
+}
+
 interface Carrier {
   readonly carried: Carried;
   /** old judged id → new judged id (with its full marks). */

@@ -7,4 +7,4 @@ export { parseDay, formatDay, addDuration } from "./dates.js";
 export { runCase, applyOverrides, coverage, coverageGoals, exercised, type RuleCase, type Expectation, type CaseResult, type Difference, type Coverage, type CoverageGoal } from "./rule-tests.js";
 export { checkCreditCode, creditCodeCheckChar, isJiangsuCode } from "./credit-code.js";
 export { JIANGSU_CITIES, countiesOf, cityOfDivision, countyOfDivision } from "./jiangsu.js";
-export { impact, type ImpactApplication, type ImpactReport, type ImpactRow, type ImpactSide, type ImpactSummary, type ImpactError, type MovedItem, type SectionDelta, type Carried } from "./impact.js";
+export { impact, carryApplication, type ImpactApplication, type ImpactReport, type ImpactRow, type ImpactSide, type ImpactSummary, type ImpactError, type MovedItem, type SectionDelta, type Carried } from "./impact.js";

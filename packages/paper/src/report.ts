@@ -4,7 +4,7 @@
  * is the engine's own; nothing is recomputed here. With `compare` (对比), every points column
  * becomes old → new, items matched by id.
  */
-import type { EvaluationResult, ItemResult, ConditionResult, VetoResult } from "@jsqc/engine";
+import type { EvaluationResult, ImpactRow, ItemResult, ConditionResult, VetoResult } from "@jsqc/engine";
 import { cell, esc, HEAD_FONT, pack, paragraph, PRINT_CSS, run, table } from "./docx-kit.js";
 
 /** Who the report is about (from the application's envelope). */
@@ -20,8 +20,45 @@ export interface ReportSubject {
 }
 
 export interface ReportOptions {
-  /** 对比: the same application under another (older) rule file; columns become old → new. */
+  /** 对比: the same application under another (older) rule file; columns become old → new, items matched by id. */
   readonly compare?: EvaluationResult;
+  /**
+   * 对比 from `impact`: its row for this application (items matched by the semantic diff, so a
+   * renumbered item shows its own old points) and the old file's title.
+   */
+  readonly impact?: { readonly row: ImpactRow; readonly oldTitle: string };
+}
+
+/** The old side of a 对比, however it was given. */
+interface OldSide {
+  /** Old points by the NEW item id; null for an item the old file did not have. */
+  readonly item: (id: string, now: string) => string | null;
+  readonly section: (id: string, now: string) => string | null;
+  readonly total: string;
+  readonly granted: boolean;
+  readonly grade: string;
+  readonly title: string;
+}
+
+function oldSide(r: EvaluationResult, opts: ReportOptions): OldSide | null {
+  const c = opts.compare;
+  if (c) {
+    const items = new Map(c.sections.flatMap((s) => s.items.map((i) => [i.id, i.points.decimal] as const)));
+    const sections = new Map(c.sections.map((s) => [s.id, s.points.decimal] as const));
+    return { item: (id) => items.get(id) ?? null, section: (id) => sections.get(id) ?? null, total: c.total.decimal, granted: c.outcome.granted, grade: c.outcome.grade, title: c.ruleset.title };
+  }
+  const im = opts.impact;
+  if (im && im.row.old) {
+    // impact lists only what moved; everything else has the same points under both files.
+    const moved = new Map(im.row.movedItems.filter((m) => m.new !== null).map((m) => [m.id, m.old] as const));
+    const sections = new Map(im.row.sections.map((s) => [s.id, s.old] as const));
+    return {
+      item: (id, now) => (moved.has(id) ? moved.get(id)! : now),
+      section: (id, now) => (sections.has(id) ? sections.get(id)! : now),
+      total: im.row.old.total, granted: im.row.old.granted, grade: im.row.grade ?? r.outcome.grade, title: im.oldTitle,
+    };
+  }
+  return null;
 }
 
 /** The enterprise, id and application date from an application's envelope; never throws. */
@@ -80,9 +117,7 @@ function vetoBasis(v: VetoResult): string {
 }
 
 function model(r: EvaluationResult, who: ReportSubject, opts: ReportOptions): Model {
-  const old = opts.compare;
-  const oldItems = new Map(old?.sections.flatMap((s) => s.items.map((i) => [i.id, i.points.decimal] as const)) ?? []);
-  const oldSections = new Map(old?.sections.map((s) => [s.id, s.points.decimal] as const) ?? []);
+  const old = oldSide(r, opts);
   const o = r.outcome;
   const flagged = new Map(r.flags.map((f) => [f.item, f.message] as const));
   const rs = r.ruleset;
@@ -96,18 +131,18 @@ function model(r: EvaluationResult, who: ReportSubject, opts: ReportOptions): Mo
     ["评分依据", `${rs.title}${rs.year !== null ? `（${rs.year} 年度）` : ""}${rs.document ? `，${rs.document}` : ""}`],
   ];
   const summary: [string, string][] = [
-    ["总分", `${pointsText(r.total.decimal, old?.total.decimal)} / ${r.maximum.decimal}`],
+    ["总分", `${pointsText(r.total.decimal, old?.total)} / ${r.maximum.decimal}`],
     ["及格分", `${o.passMark.decimal}（${o.grade}）`],
     ["基本条件", yes(o.eligible, "符合", "不符合")],
     ["否决项", yes(o.vetoed, "触发否决", "未触发")],
     ["结论", `${yes(o.granted, `予以认定 ${o.grade}`, `不予认定 ${o.grade}`)}${!o.granted ? `（${[!o.eligible && "不符合申报条件", o.vetoed && "触发否决项", !o.passed && `得分低于及格分 ${o.passMark.decimal}`].filter(Boolean).join("；")}）` : ""}`],
-    ...(old ? [["原规则结论", `${yes(old.outcome.granted, "予以认定", "不予认定")} ${old.outcome.grade}，总分 ${old.total.decimal}（${old.ruleset.title}）`] as [string, string]] : []),
+    ...(old ? [["原规则结论", `${yes(old.granted, "予以认定", "不予认定")} ${old.grade}，总分 ${old.total}（${old.title}）`] as [string, string]] : []),
   ];
   const scores: Model["scores"][number][] = [];
   for (const s of r.sections) {
-    scores.push({ section: true, cells: [s.id, s.title, s.weight.decimal, pointsText(s.points.decimal, oldSections.get(s.id)), s.capped ? "本部分已封顶" : ""] });
+    scores.push({ section: true, cells: [s.id, s.title, s.weight.decimal, pointsText(s.points.decimal, old ? (old.section(s.id, s.points.decimal) ?? "—") : undefined), s.capped ? "本部分已封顶" : ""] });
     for (const i of s.items) {
-      scores.push({ section: false, cells: [i.number ?? i.id, i.text ?? i.id, i.maximum.decimal, pointsText(i.points.decimal, old ? (oldItems.get(i.id) ?? "—") : undefined), itemReason(i, flagged)] });
+      scores.push({ section: false, cells: [i.number ?? i.id, i.text ?? i.id, i.maximum.decimal, pointsText(i.points.decimal, old ? (old.item(i.id, i.points.decimal) ?? "—") : undefined), itemReason(i, flagged)] });
     }
   }
   const vetoes = r.vetoes.map((v): [string, string, string, string] => [v.id, v.text, yes(v.applies, "否决", "未触发"), vetoBasis(v)]);
