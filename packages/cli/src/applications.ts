@@ -7,7 +7,7 @@
  * UTF-16 are not worth the code).
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, readJson } from "./cli.js";
@@ -139,4 +139,34 @@ export async function openApplications(path: string): Promise<Applications> {
     encodings: new Set([detected.encoding]),
     close: () => {},
   };
+}
+
+/**
+ * Applications held in memory, keyed by credit code: a folder of JSON files or a JSON-lines file
+ * (any encoding `jsqc batch` reads). For the small batches that need them all at once — experts'
+ * score sheets are matched against every application (paper-commands.ts) — not for a city's
+ * whole submission, which `openApplications` reads one at a time.
+ */
+export async function loadApplications(path: string): Promise<Map<string, unknown>> {
+  const map = new Map<string, unknown>();
+  let entries: string[] | null = null;
+  try { entries = await readdir(path); } catch { entries = null; }
+  if (entries) {
+    for (const name of entries.filter((n) => n.endsWith(".json")).sort()) {
+      const app = await readJson(join(path, name));
+      map.set(keyOf(app, basename(name, ".json")), app);
+    }
+    return map;
+  }
+  let text: string;
+  try { text = decodeBuffer(await readFile(path)).text; } catch { throw new InputError(`无法读取申请数据 ${path} / cannot read applications ${path}`); }
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim()) { const app = parseLine(path, i + 1, line); map.set(keyOf(app, `line ${i + 1}`), app); }
+  });
+  return map;
+}
+
+/** Applications already in memory (a template workbook's, or after merging score sheets) as `Applications`. */
+export function applicationsFrom(map: ReadonlyMap<string, unknown>): Applications {
+  return { has: (code) => map.has(code), get: (code) => map.get(code), size: map.size, encodings: new Set(), close: () => {} };
 }

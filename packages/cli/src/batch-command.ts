@@ -10,18 +10,19 @@
  */
 import { createReadStream, createWriteStream, openSync, readSync, closeSync, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
-import type { Ruleset } from "@jsqc/engine";
+import type { EvaluationResult, Ruleset } from "@jsqc/engine";
 import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, type Streams } from "./cli.js";
 import {
   candidateNote, isJiangsuCity, notCandidateNote, PROBLEM_COLUMNS, rankScored, RESULT_COLUMNS, scoreRow, SUMMARY_COLUMNS, TIE_BREAK,
   type GradeCount, type RowProblem, type Scored, type SummaryRow,
 } from "./batch.js";
 import { MAX_BATCH_ROWS, openSummary } from "./batch-input.js";
-import { openApplications } from "./applications.js";
+import { applicationsFrom, loadApplications, openApplications, type Applications } from "./applications.js";
+import { checkXlsxBounds } from "./xlsx-bounds.js";
 import { CSV_BOM, safeCsv } from "./csv-safe.js";
 import { ENCODING_LABEL } from "./encoding.js";
 import { renderEvaluation } from "./render.js";
@@ -110,8 +111,11 @@ function spillReader(file: string): { read(e: SpillEntry): { row: SummaryRow; no
   };
 }
 
+/** A scored row with its breakdown, kept only for --reports and --scores (small batches). */
+interface RankedResult { row: SummaryRow; result: EvaluationResult }
+
 /** Ranks, then writes 推荐名单.csv/.xlsx and results.jsonl in 序号 order, streaming. */
-async function writeRanked(rs: Ruleset, city: string, pass: Pass1, dir: string): Promise<Map<string, GradeCount>> {
+async function writeRanked(rs: Ruleset, city: string, pass: Pass1, dir: string, collect: RankedResult[] | null = null): Promise<Map<string, GradeCount>> {
   const { rank, recommended, byGrade } = rankScored(rs, pass.scored);
   const order = pass.scored.map((_, i) => i).sort((a, b) => pass.scored[a]!.seq - pass.scored[b]!.seq || a - b);
   const csv = createWriteStream(join(dir, "推荐名单.csv"));
@@ -137,6 +141,7 @@ async function writeRanked(rs: Ruleset, city: string, pass: Pass1, dir: string):
       sheet.addRow(cells).commit();
       await put(csv, safeCsv([cells]));
       await put(jsonl, `${JSON.stringify({ row: row.rowNumber, creditCode: row.cells["统一社会信用代码"], rank: r === 0 ? null : r, recommended: rec, note: text, result })}\n`);
+      collect?.push({ row, result: result as EvaluationResult });
     }
   } finally {
     reader.close();
@@ -180,8 +185,9 @@ async function publish(tmp: string, out: string): Promise<void> {
 
 export async function batchCommand(values: Record<string, unknown>, positionals: string[], io: Streams): Promise<number> {
   const [rulesFile, summaryFile] = positionals;
-  if (!rulesFile || !summaryFile || positionals.length > 2 || typeof values["applications"] !== "string") {
-    throw new InputError("用法 usage: jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR] [--max-rows N]");
+  const isXlsx = summaryFile !== undefined && extname(summaryFile).toLowerCase() === ".xlsx";
+  if (!rulesFile || !summaryFile || positionals.length > 2 || (typeof values["applications"] !== "string" && !isXlsx)) {
+    throw new InputError("用法 usage: jsqc batch <rules> <汇总表.csv|.xlsx|申报表.xlsx> [--applications <folder|file.jsonl>] [--city 南京市] [--out DIR] [--max-rows N] [--reports] [--scores DIR]");
   }
   let maxRows = MAX_BATCH_ROWS;
   if (values["max-rows"] !== undefined) {
@@ -190,10 +196,32 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   }
   const ruleset = await loadRuleset(rulesFile, io);
   if (!ruleset) return EXIT_FINDINGS;
-  const source = await openSummary(summaryFile, maxRows);
+  // A workbook made by `jsqc template` carries the applications itself (paper-commands.ts); it is
+  // an office's own submission, small, so it is read whole (after the same inflation bounds).
+  const paper = isXlsx || typeof values["scores"] === "string" || values["reports"] ? await import("./paper-commands.js") : null;
+  let template: Awaited<ReturnType<NonNullable<typeof paper>["readTemplateWorkbook"]>> = null;
+  if (isXlsx && paper) {
+    try { await checkXlsxBounds(summaryFile); } catch (err) { throw new InputError(`${summaryFile}: ${(err as Error).message}`); }
+    let data: Buffer;
+    try { data = await readFile(summaryFile); } catch { throw new InputError(`无法读取 ${summaryFile} / cannot read ${summaryFile}`); }
+    template = await paper.readTemplateWorkbook(ruleset, data, summaryFile, io);
+  }
+  if (!template && typeof values["applications"] !== "string") throw new InputError("缺少 --applications（只有 jsqc template 生成的申报表可以不给）/ missing --applications");
+  const source = template
+    ? { city: template.city, format: "XLSX（申报表 template）", rows: (async function* () { yield* template.rows as unknown as SummaryRow[]; })() }
+    : await openSummary(summaryFile, maxRows);
   const city = typeof values["city"] === "string" ? values["city"] : source.city;
   if (!city || !isJiangsuCity(city)) throw new InputError(`请用 --city 指明设区市（如 南京市）/ name the city with --city${city ? `: ${city} is not a city of Jiangsu` : ""}`);
-  const applications = await openApplications(values["applications"]);
+  // Experts' score sheets (--scores) are matched against every application, so those are read whole.
+  let scored: { applications: Map<string, unknown>; findings: number } | null = null;
+  if (typeof values["scores"] === "string" && paper) {
+    const loaded = template ? template.applications : await loadApplications(values["applications"] as string);
+    scored = await paper.withScores(ruleset, loaded, values["scores"], io);
+  }
+  const applications: Applications = scored ? applicationsFrom(scored.applications)
+    : template ? applicationsFrom(template.applications)
+    : await openApplications(values["applications"] as string);
+  const ranked: RankedResult[] | null = paper && (scored || values["reports"]) ? [] : null;
 
   const ext = extname(summaryFile);
   const out = resolve(typeof values["out"] === "string" ? values["out"] : join(dirname(summaryFile), `${basename(summaryFile, ext)}-结果`));
@@ -204,7 +232,11 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
     await mkdir(join(tmp, "明细"), { recursive: true });
     pass = await scoreAll(ruleset, city, source.rows, applications, tmp, summaryFile, io);
     if (pass.rows === 0) throw new InputError(`${summaryFile} 没有找到以“序号”开头的表头和数据行 / no header row starting 序号`);
-    byGrade = await writeRanked(ruleset, city, pass, tmp);
+    byGrade = await writeRanked(ruleset, city, pass, tmp, ranked);
+    if (values["reports"] && paper && ranked) {
+      const all = scored?.applications ?? (template ? template.applications : await loadApplications(values["applications"] as string));
+      await paper.writeReports(tmp, ruleset, ranked, all);
+    }
     await rm(join(tmp, ".scored.jsonl"));
     await rm(join(tmp, ".problems.jsonl"));
     if ((await stat(out).catch(() => null))?.isFile()) throw new InputError(`${out} 已存在且不是文件夹 / ${out} exists and is not a folder`);
@@ -227,8 +259,9 @@ export async function batchCommand(values: Record<string, unknown>, positionals:
   io.stdout.write(`  排名规则 ${TIE_BREAK}\n`);
   for (const p of pass.shown) io.stdout.write(`  第 ${p.rowNumber} 行 row ${p.rowNumber}（序号 ${p.seq || "—"}，${p.creditCode || "—"}）：${p.reasons.join("；")}\n`);
   if (pass.problems > pass.shown.length) io.stdout.write(`  ……另有 ${pass.problems - pass.shown.length} 行有问题，见 问题行.csv / ${pass.problems - pass.shown.length} more problem rows in 问题行.csv\n`);
+  const flags = scored && paper && ranked ? paper.printFlags(ranked, io) : 0;
   const peak = process.resourceUsage().maxRSS / 1024;
   io.stdout.write(`  内存峰值 peak RSS ${peak.toFixed(0)} MiB\n`);
   io.stdout.write(`结果 results: ${out}\n`);
-  return pass.problems > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return pass.problems > 0 || (template?.cellErrors ?? 0) > 0 || (scored?.findings ?? 0) + flags > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

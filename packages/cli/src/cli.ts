@@ -120,8 +120,8 @@ const commands: Record<string, Command> = {
   },
   batch: {
     summary: "市局汇总表批量评分、排名并按名额推荐 / score, rank and recommend a city's submission",
-    usage: "jsqc batch <rules> <汇总表.csv|.xlsx> --applications <folder|file.jsonl> [--city 南京市] [--out DIR] [--max-rows N]",
-    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, "max-rows": { type: "string" } },
+    usage: "jsqc batch <rules> <汇总表.csv|.xlsx|申报表.xlsx> [--applications <folder|file.jsonl>] [--city 南京市] [--out DIR] [--max-rows N] [--reports] [--scores DIR]",
+    options: { ...COMMON, applications: { type: "string" }, city: { type: "string" }, out: { type: "string" }, "max-rows": { type: "string" }, reports: { type: "boolean" }, scores: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./batch-command.js")).batchCommand(values, positionals, io),
   },
   diff: {
@@ -130,10 +130,28 @@ const commands: Record<string, Command> = {
     options: { ...COMMON, json: { type: "boolean" }, lang: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./diff-command.js")).diffCommand(values, positionals, io),
   },
+  publish: {
+    summary: "由规则文件生成附件1技术指标（Word、HTML、Markdown）/ print 附件1 from a rule file",
+    usage: "jsqc publish <rules> [--out DIR] [--format docx,html,md] [--force]",
+    options: { ...COMMON, out: { type: "string" }, format: { type: "string" }, force: { type: "boolean" } },
+    run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).publishCommand(values, positionals, io),
+  },
+  template: {
+    summary: "生成县、市局填写的申报表（XLSX，jsqc batch 可直接读取）/ the application workbook offices fill in",
+    usage: "jsqc template <rules> [--out FILE.xlsx]",
+    options: { ...COMMON, out: { type: "string" } },
+    run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).templateCommand(values, positionals, io),
+  },
+  sheets: {
+    summary: "生成专家评分表（每位专家一份 XLSX）/ one score sheet per expert",
+    usage: "jsqc sheets <rules> --applications <folder|file.jsonl|申报表.xlsx> [--experts 专家甲,专家乙,专家丙] [--out DIR]",
+    options: { ...COMMON, applications: { type: "string" }, experts: { type: "string" }, out: { type: "string" } },
+    run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).sheetsCommand(values, positionals, io),
+  },
   impact: {
     summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",
-    usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--carry-dates] [--xlsx out.xlsx] [--csv out.csv] [--json]",
-    options: { ...COMMON, json: { type: "boolean" }, xlsx: { type: "string" }, csv: { type: "string" }, "carry-dates": { type: "boolean" } },
+    usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--carry-dates] [--xlsx out.xlsx] [--csv out.csv] [--json] [--reports DIR]",
+    options: { ...COMMON, json: { type: "boolean" }, xlsx: { type: "string" }, csv: { type: "string" }, "carry-dates": { type: "boolean" }, reports: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./diff-command.js")).impactCommand(values, positionals, io),
   },
 };
@@ -235,11 +253,11 @@ export async function loadRuleset(file: string, io: Streams): Promise<Ruleset | 
 }
 
 /** Writes through a temporary file, fsync and rename: a crash leaves the old or the new file. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await open(tmp, "w");
   try {
-    await handle.writeFile(text, "utf8");
+    await handle.writeFile(text, typeof text === "string" ? "utf8" : undefined);
     await handle.sync();
   } finally {
     await handle.close();

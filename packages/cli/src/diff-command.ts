@@ -250,6 +250,7 @@ export async function impactCommand(values: Record<string, unknown>, positionals
   };
   await write(values["xlsx"], () => impactXlsx(oldFile, newFile, report, d));
   await write(values["csv"], async () => impactCsv(report));
+  if (typeof values["reports"] === "string") await (await import("./paper-commands.js")).writeImpactReports(values["reports"], o, n, applications, report, d, io);
   if (values["json"]) io.stdout.write(`${JSON.stringify({ old: oldFile, new: newFile, changes: d.changes, ...report }, null, 2)}\n`);
   else io.stdout.write(`${renderImpact(oldFile, newFile, report, d)}\n`);
   const moved = report.rows.some((r) => r.error || r.delta !== "0" || r.outcome !== "unchanged");

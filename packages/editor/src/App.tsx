@@ -10,6 +10,7 @@ import { compile, type Ruleset, type Source } from "@jsqc/engine";
 import { api, HttpError, type FileInfo } from "./api.js";
 import { Editor, type EditorHandle } from "./Editor.js";
 import { Preview, type Application } from "./Preview.js";
+import { Paperwork } from "./Paperwork.js";
 import { LangContext, WORDS, type Lang } from "./i18n.js";
 import { Structure } from "./Structure.js";
 import { HistoryDialog } from "./History.js";
@@ -272,6 +273,7 @@ export function App() {
           <button type="button" data-testid="show-history" onClick={() => setShowHistory(true)}>{w.history}</button>
           <button type="button" data-testid="show-revision" onClick={() => setShowRevision(!showRevision)}>{lang === "zh" ? "复核与发布" : "Review & publish"}</button>
           <button type="button" data-testid="new-year" onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYear}</button>
+          <Paperwork year={opened?.name.slice(0, 4) ?? null} application={application} lang={lang} onStatus={setStatus} />
           <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
           <span className={`problems ${errors ? "has-errors" : ""}`} data-testid="problems">{problems}</span>
           <span className="status" data-testid="status">{status}</span>

@@ -184,6 +184,17 @@ export function impact(oldRuleset: Ruleset, newRuleset: Ruleset, applications: r
   return { rows, summary: summarise(oldRuleset, newRuleset, diff, rows), carried: carry.carried };
 }
 
+/**
+ * One application written for the old file, carried across to the new one by the rules above
+ * (what a row of `impact` evaluates under the new file, `carryDates` as there), with the
+ * adjustments made; never throws. (`carryApplication` only moves an application's dates.)
+ */
+export function carryToRuleset(oldRuleset: Ruleset, newRuleset: Ruleset, app: unknown, options: { diff?: RuleDiff; carryDates?: boolean } = {}): { app: unknown; adjustments: string[] } {
+  const diff = options.diff ?? diffAsts({ ast: oldRuleset.ast, model: oldRuleset.model }, { ast: newRuleset.ast, model: newRuleset.model });
+  const years = options.carryDates && oldRuleset.year !== null && newRuleset.year !== null ? newRuleset.year - oldRuleset.year : 0;
+  return carryAcross(app, carrier(oldRuleset, newRuleset, diff, years));
+}
+
 interface Carrier {
   readonly carried: Carried;
   readonly fromYear: number;

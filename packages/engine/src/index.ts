@@ -9,4 +9,4 @@ export { runCase, applyOverrides, coverage, coverageGoals, exercised, type RuleC
 export { checkCreditCode, creditCodeCheckChar, isJiangsuCode } from "./credit-code.js";
 export { JIANGSU_CITIES, countiesOf, cityOfDivision, countyOfDivision } from "./jiangsu.js";
 export { carryApplication, shiftDate } from "./carry.js";
-export { impact, type ImpactOptions, type ImpactReason, type ImpactApplication, type ImpactReport, type ImpactRow, type ImpactSide, type ImpactSummary, type ImpactError, type MovedItem, type SectionDelta, type Carried } from "./impact.js";
+export { impact, carryToRuleset, type ImpactOptions, type ImpactReason, type ImpactApplication, type ImpactReport, type ImpactRow, type ImpactSide, type ImpactSummary, type ImpactError, type MovedItem, type SectionDelta, type Carried } from "./impact.js";

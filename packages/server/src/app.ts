@@ -20,6 +20,7 @@ import { registerJsonBody } from "./json-body.js";
 import { apiError, diagnosticJson } from "./json.js";
 import { registerFiles, badStoreName, type FileStoreOptions } from "./files.js";
 import { registerStatic } from "./static.js";
+import { registerPaper } from "./paper-routes.js";
 import { drainBody } from "./drain.js";
 import { registerGuards } from "./guard.js";
 import { registerAuth, loadAccountsFile, parseAccounts, AccountsError, type Access, type Account, type AccountsConfig, type Auth } from "./auth.js";
@@ -250,6 +251,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     identity: (req) => auth.identity(req),
     ...(options.examplesDir !== undefined ? { examplesDir: options.examplesDir } : {}),
   });
+  registerPaper(app, store);
   if (options.editorDir !== undefined) registerStatic(app, options.editorDir);
 
   if (options.extend) await options.extend(app, store);

@@ -33,7 +33,7 @@ async function stale(pkg: string): Promise<boolean> {
  */
 export function buildServerDist(): Promise<void> {
   built ??= (async () => {
-    const pkgs = ["dsl", "engine", "server"];
+    const pkgs = ["dsl", "engine", "paper", "server"];
     if (!(await Promise.all(pkgs.map(stale))).some(Boolean)) return;
     const lock = join(tmpdir(), "jsqc-build-dist.lock");
     for (let waited = 0; ; waited += 100) {
