@@ -19,7 +19,7 @@ import { TOKEN_KEY } from "./api.js";
 import { Revision } from "./revision/Revision.js";
 import { mergeRuleFiles, type RuleMerge } from "@jsqc/dsl";
 import { useCollab, type Newer } from "./collab/useCollab.js";
-import type { Unsaved } from "./collab/session.js";
+import { writeUnsaved, type Unsaved } from "./collab/session.js";
 import { MergeDialog } from "./collab/MergeDialog.js";
 import { CollabBanners } from "./collab/Banners.js";
 import { COLLAB_WORDS, formatTime } from "./collab/words.js";
@@ -108,6 +108,10 @@ export function App() {
 
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
+      // Keep the editor's text as it is now: the per-keystroke copy is written after React's
+      // render, which a reload or a closed tab can overtake (the last keystrokes would be lost).
+      const now = editor.current?.getText();
+      if (opened && now !== undefined && now !== opened.text) writeUnsaved(opened.name, { text: now, etag: opened.etag, base: opened.text, at: new Date().toISOString() });
       if (!dirty) return;
       e.preventDefault();
       e.returnValue = w.leaveWarning;
@@ -115,7 +119,7 @@ export function App() {
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty, w.leaveWarning]);
+  }, [dirty, w.leaveWarning, opened]);
 
   const onDiagnostics = useCallback((source: string, ds: readonly Diagnostic[]) => {
     setDiagnostics(ds);

@@ -7,6 +7,7 @@
  * would need gigabytes fails its task instead of the server.
  */
 import { availableParallelism } from "node:os";
+import { LOADED } from "./loaded.js";
 import { Piscina } from "piscina";
 import type { Analysis, Outcome, Task } from "./worker.js";
 
@@ -66,8 +67,21 @@ interface Shared {
   readonly threads: number;
   readonly maxQueue: number;
   readonly waiting: (() => void)[];
-  /** Settles once a worker has started: time limits are not spent loading the modules. */
+  /** Settles once every thread has loaded its modules: time limits are not spent loading them. */
   readonly ready: Promise<unknown>;
+  /** Threads (by id) that have loaded their modules (worker.ts posts LOADED). */
+  readonly loaded: Set<number>;
+}
+
+/**
+ * Waits until every thread of the pool has loaded its modules, or `ms` passed. Node 20 may end
+ * the whole process when a worker is terminated while its ES modules are being instantiated, and
+ * piscina marks its first threads ready before they have loaded: so no task runs (and no time
+ * limit can terminate) before this, and the pool is not closed before it either.
+ */
+async function allLoaded(piscina: Piscina, loaded: Set<number>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && piscina.threads.some((t) => !loaded.has(t.threadId))) await new Promise((r) => setTimeout(r, 10));
 }
 
 function acquire(threads: number, memoryMb: number, maxQueue: number): { key: string; shared: Shared } {
@@ -84,7 +98,13 @@ function acquire(threads: number, memoryMb: number, maxQueue: number): { key: st
         execArgv: workerExecArgv(),
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       });
-    found = { users: 0, running: 0, threads, maxQueue, waiting: [], piscina, ready: piscina.run({ kind: "ping" }).catch(() => false) };
+    const loaded = new Set<number>();
+    piscina.on("message", (m: unknown) => {
+      const id = (m as Record<string, unknown> | null)?.[LOADED];
+      if (typeof id === "number") loaded.add(id);
+    });
+    const ready = piscina.run({ kind: "ping" }).catch(() => false).then(() => allLoaded(piscina, loaded, 60_000));
+    found = { users: 0, running: 0, threads, maxQueue, waiting: [], piscina, ready, loaded };
     shared.set(key, found);
   }
   found.users++;
@@ -160,6 +180,7 @@ export class WorkPool {
     const found = shared.get(this.key);
     if (!found || --found.users > 0) return;
     shared.delete(this.key);
+    await allLoaded(found.piscina, found.loaded, 30_000);
     await found.piscina.close({ force: true });
   }
 }

@@ -5,8 +5,10 @@
  * main thread's cost of receiving it is small. Compiled rulesets are kept here, by ETag, so a
  * batch's chunks compile once per worker.
  */
+import { parentPort, threadId } from "node:worker_threads";
 import { parse, check, hasErrors, type Diagnostic } from "@jsqc/dsl";
 import { compile, evaluate, validate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
+import { LOADED } from "./loaded.js";
 import { outline, summaryJson, costOf, type Cost, type Outline, type SummaryJson } from "./views.js";
 
 /** A rule file checked: what the store and the routes need of it. */
@@ -102,3 +104,9 @@ export default function run(task: Task): unknown {
     }
   }
 }
+
+// Told to the pool once this module (and so every module of the worker) is loaded: a thread is
+// never terminated (at a time limit, or when the pool closes) while Node is still instantiating
+// its modules, which Node 20 survives only sometimes ("FATAL ERROR: v8::Module::IsGraphAsync must
+// be used on an instantiated module" ends the whole process). See pool.ts.
+parentPort?.postMessage({ [LOADED]: threadId });
