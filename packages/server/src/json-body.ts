@@ -45,12 +45,46 @@ export function parseJsonBody(text: string): unknown {
   return value;
 }
 
+/** Charsets a JSON body may declare (`Content-Type: application/json; charset=…`), by decoder. */
+const CHARSETS: Record<string, string> = {
+  "utf-8": "utf-8", utf8: "utf-8",
+  gbk: "gb18030", gb2312: "gb18030", gb18030: "gb18030", "x-gbk": "gb18030", cp936: "gb18030",
+  "utf-16": "utf-16le", "utf-16le": "utf-16le", "utf-16be": "utf-16be",
+};
+
+/**
+ * The body's text. JSON is UTF-8 (RFC 8259), but city offices' tools save GBK/GB18030 and
+ * UTF-16: a declared `charset` is honoured, a byte-order mark is followed, and bytes that are not
+ * UTF-8 are read as GB18030 when they are valid GB18030 — never silently mangled: bytes valid in
+ * neither are refused with the reason.
+ */
+export function decodeJsonBody(bytes: Buffer, contentType: string | undefined): string {
+  const declared = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? "")?.[1]?.toLowerCase();
+  const strict = (label: string, data: Uint8Array) => new TextDecoder(label, { fatal: true }).decode(data);
+  if (declared !== undefined) {
+    const label = CHARSETS[declared];
+    if (!label) throw new JsonBodyError(`unsupported charset ${declared.slice(0, 40)}: use utf-8, gb18030 (gbk) or utf-16`, "FST_ERR_CTP_INVALID_MEDIA_TYPE");
+    try { return strict(label, bytes); } catch { throw new JsonBodyError(`the body is not valid ${declared.slice(0, 40)}`, "FST_ERR_CTP_INVALID_JSON_BODY"); }
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeOr(bytes.subarray(3), "utf-8");
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeOr(bytes.subarray(2), "utf-16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeOr(bytes.subarray(2), "utf-16be");
+  try { return strict("utf-8", bytes); } catch { /* not UTF-8: try GB18030 below */ }
+  try { return strict("gb18030", bytes); } catch {
+    throw new JsonBodyError("the body is neither UTF-8 nor GB18030 (GBK): send UTF-8, or declare the charset", "FST_ERR_CTP_INVALID_JSON_BODY");
+  }
+
+  function decodeOr(data: Uint8Array, label: string): string {
+    try { return strict(label, data); } catch { throw new JsonBodyError(`the body is not valid ${label}`, "FST_ERR_CTP_INVALID_JSON_BODY"); }
+  }
+}
+
 /** Replaces Fastify's JSON parser with `parseJsonBody` (route body limits still apply). */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(decodeJsonBody(body as Buffer, req.headers["content-type"])));
     } catch (err) {
       done(err as Error, undefined);
     }
