@@ -83,6 +83,10 @@ async function snapshot(): Promise<Record<string, string>> {
 }
 
 type Who = "none" | "bad" | Role;
+let doc: Promise<Record<string, Record<string, { responses: Record<string, unknown> }>>> | undefined;
+/** docs/openapi.json's paths, read once. */
+const documented = () => (doc ??= readFile(join(repo, "docs/openapi.json"), "utf8").then((t) => (JSON.parse(t) as { paths: never }).paths));
+
 const WHO: readonly Who[] = ["none", "bad", "policy", "reviewer", "service"];
 const tokenOf = (who: Who) => (who === "none" ? undefined : who === "bad" ? "not-a-real-token-0000000000000" : TOKENS[who]);
 
@@ -224,6 +228,17 @@ describe("each role on each route", () => {
         await rm(join(dir, "2099.draft.rules"), { force: true });
       }
       expect(got).toEqual(want);
+      // Every answer an API route gave is one docs/openapi.json lists for the operation, and every
+      // operation lists the guards' answers (421 host_not_allowed; 429 and 503 where a token is checked).
+      const [method, route] = c.route.split(" ") as [string, string];
+      if (route.startsWith("/api/")) {
+        const op = (await documented())[route.replace(/:(\w+)/g, "{$1}")]?.[method.toLowerCase()];
+        expect(op, c.route).toBeDefined();
+        const listed = Object.keys(op!.responses);
+        for (const status of new Set(Object.values(got))) expect(listed, `${c.route} answered ${status}`).toContain(String(status));
+        expect(listed, c.route).toContain("421");
+        if (access !== "public") expect(listed, c.route).toEqual(expect.arrayContaining(["401", "429", "503"]));
+      }
     });
   }
 
