@@ -251,7 +251,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     identity: (req) => auth.identity(req),
     ...(options.examplesDir !== undefined ? { examplesDir: options.examplesDir } : {}),
   });
-  registerPaper(app, store);
+  registerPaper(app, store, pool);
   if (options.editorDir !== undefined) registerStatic(app, options.editorDir);
 
   if (options.extend) await options.extend(app, store);

@@ -1,13 +1,17 @@
 /**
  * The paperwork over HTTP (docs/paperwork.md): 附件1, the application workbook, an expert's score
  * sheet and an enterprise's report, each as a download. Registered with one line in app.ts; the
- * documents are made by @jsqc/paper from the year's compiled rule file.
+ * documents are made by @jsqc/paper from the year's compiled rule file; a report's evaluation runs
+ * where /evaluate runs it (in the worker pool, under its time limit, for a file that may be expensive).
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { compile, evaluate, type Ruleset } from "@jsqc/engine";
+import { compile, evaluate, type EvaluationResult, type Ruleset } from "@jsqc/engine";
 import { annex1, annex1Docx, annex1Html, annex1Markdown, applicationTemplate, reportDocx, reportHtml, scoreSheet, subjectOf } from "@jsqc/paper";
 import type { RuleStore } from "./store.js";
 import { apiError, diagnosticJson } from "./json.js";
+import type { WorkPool } from "./pool.js";
+import { DEFAULT_MAX_ERRORS, poolFailure } from "./evaluation.js";
+import type { Outcome } from "./worker.js";
 
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -25,7 +29,7 @@ function download(reply: FastifyReply, name: string, type: string, body: Uint8Ar
 const compiledHere = new WeakMap<object, Ruleset>();
 
 /** Registers the paperwork routes under /api/rules/:year/. */
-export function registerPaper(app: FastifyInstance, store: RuleStore): void {
+export function registerPaper(app: FastifyInstance, store: RuleStore, pool: WorkPool): void {
   const rulesetOf = (year: string, reply: FastifyReply): Ruleset | null => {
     const entry = store.get(year);
     if (!entry) {
@@ -101,11 +105,28 @@ export function registerPaper(app: FastifyInstance, store: RuleStore): void {
     if (format !== "docx" && format !== "html") return reply.status(400).send(apiError("bad_format", "format 只能是 docx 或 html", "format must be docx or html"));
     const rs = rulesetOf(req.params.year, reply);
     if (!rs) return reply;
-    const result = evaluate(rs, req.body, { trace: true });
-    if (!result.ok) return reply.status(422).send(apiError("invalid_application", "申请数据有误", "invalid application", { errors: result.errors }));
+    // The evaluation runs where /evaluate runs it: here for a file under the inline budget, in the
+    // pool under the hard time limit for one that may be expensive — never on this thread.
+    const good = store.get(req.params.year)!.good!;
+    let outcome: Outcome;
+    if (good.ruleset) {
+      const r = evaluate(rs, req.body, { trace: true });
+      outcome = r.ok ? { index: 0, ok: true, result: r.result } : { index: 0, ok: false, errors: r.errors };
+    } else {
+      try {
+        outcome = (await pool.evaluate({ source: good.source, etag: good.etag, name: `${req.params.year}.rules`, applications: [req.body], first: 0, trace: true, maxErrors: DEFAULT_MAX_ERRORS }))[0]!;
+      } catch (err) {
+        const f = poolFailure(err, "evaluation");
+        return reply.status(f.status).send(f.body);
+      }
+    }
+    if (!outcome.ok) {
+      const { errors, errorsOmitted } = outcome;
+      return reply.status(422).send(apiError("invalid_application", "申请数据有误", "invalid application", { errors, ...(errorsOmitted ? { errorsOmitted } : {}) }));
+    }
     const who = subjectOf(req.body, rs.applicationDateIndex === null ? null : rs.inputs[rs.applicationDateIndex]!.name);
     const name = `${who.creditCode ?? "报告"}-${who.name}.${format}`;
-    if (format === "docx") return download(reply, name, DOCX, await reportDocx(result.result, who));
-    return download(reply, name, "text/html; charset=utf-8", reportHtml(result.result, who));
+    if (format === "docx") return download(reply, name, DOCX, await reportDocx(outcome.result as EvaluationResult, who));
+    return download(reply, name, "text/html; charset=utf-8", reportHtml(outcome.result as EvaluationResult, who));
   });
 }

@@ -142,6 +142,25 @@ describe("evaluation has a hard time limit", () => {
   });
 });
 
+describe("a report evaluates where /evaluate does", () => {
+  test("a report on the worst accepted file goes through the pool and its time limit (504), health answering meanwhile", async () => {
+    const { slow, health } = await healthWhile("/api/rules/2050/report", () =>
+      request(tight, "POST", "/api/rules/2050/report?format=html", { body: slowApp }));
+    expect(health.status).toBe(200);
+    expect(slow.status, slow.text.slice(0, 300)).toBe(504);
+    expect(slow.json.error).toMatchObject({ code: "evaluation_timeout", limitMs: TIGHT_MS });
+    // Under the normal limit the same file's report is made (evaluated in the pool), and an
+    // invalid application is 422 with its errors, as /evaluate answers it.
+    const made = await request(base, "POST", "/api/rules/2050/report?format=html", { body: slowApp });
+    expect(made.status, made.text.slice(0, 300)).toBe(200);
+    expect(made.headers["content-type"]).toContain("text/html");
+    const bad = await request(base, "POST", "/api/rules/2050/report?format=html", { body: JSON.stringify({ grade: "A", inputs: { L: "x" } }) });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.code).toBe("invalid_application");
+    expect(bad.json.error.errors.length).toBeGreaterThan(0);
+  });
+});
+
 describe("checking runs off the main thread", () => {
   test("POST /api/check of a large min(a,1,1,…) text: health answers before the check does", async () => {
     const text = minRules(60_000);
