@@ -232,7 +232,7 @@ function failedAnalysis(err: unknown): Analysis {
     errors: true,
     outline: { title: null, year: null, document: null, sections: [], vetoes: [], grades: [], inputs: [] },
     summary: { total: null, weightSum: null, sections: [], cost: null },
-    cost: { nodes: 0, quantifiers: 0, nesting: 0 },
+    cost: { nodes: 0, quantifiers: 0, nesting: 0, steps: 0 },
     schema: null,
   };
 }

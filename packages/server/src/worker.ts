@@ -57,7 +57,7 @@ export function analyse(source: string, name: string): Analysis & { ruleset: Rul
   }
   return {
     diagnostics: checked.diagnostics, errors, outline: outline(parsed, checked.model), summary: summaryJson(checked.model),
-    cost: costOf(parsed), schema: ruleset ? applicationJsonSchema(ruleset) : null, ruleset,
+    cost: costOf(parsed, checked.model.summary.cost.steps), schema: ruleset ? applicationJsonSchema(ruleset) : null, ruleset,
   };
 }
 
