@@ -821,3 +821,130 @@ export function setSectionExperts(text: string, sectionId: string, rule: ExpertR
   }
   return block ? [insertFirstInBlock(text, s, block)] : [];
 }
+
+/**
+ * Sets (or, when it sets nothing, removes) an item's own expert rule, over its section's and the
+ * file's. Written as one line after the item's form and `cap`, before its notes; a one-line item
+ * (`{ judged }`) opens into a block, and closes again when the rule is removed and nothing else
+ * is left in it — what `jsqc fmt` prints in both cases.
+ */
+export function setItemExperts(text: string, itemId: string, rule: ExpertRule): TextEdit[] {
+  const found = findItem(ast(text), itemId);
+  if (!found) return [];
+  const { item } = found;
+  const block = expertRuleText(rule);
+  if (item.experts) {
+    if (block) return [replace(item.experts.span, block)];
+    if (item.form.type === "Judged" && !item.cap && item.notes.length === 0) {
+      const open = text.indexOf("{", item.text.span.end.offset);
+      const body = text.slice(open + 1, item.span.end.offset - 1);
+      const rest = body.slice(0, item.experts.span.start.offset - open - 1) + body.slice(item.experts.span.end.offset - open - 1);
+      if (!rest.includes("#") && rest.trim() === "judged") return [{ start: open, end: item.span.end.offset, text: "{ judged }" }];
+    }
+    return [removeClause(text, item.experts.span.start.offset, item.experts.span.end.offset)];
+  }
+  if (!block) return [];
+  const indent = indentOf(text, item.span.start.offset);
+  const close = item.span.end.offset - 1;
+  const closeLineStart = lineStart(text, close);
+  if (text.slice(closeLineStart, close).trim() !== "") {
+    // `{ judged }` on one line: `{\n  judged\n  experts { … }\n}`.
+    const open = text.indexOf("{", item.text.span.end.offset);
+    const inner = text.slice(open + 1, close).trim();
+    return [{ start: open, end: item.span.end.offset, text: `{\n${indent}  ${inner}\n${indent}  ${block}\n${indent}}` }];
+  }
+  const after = Math.max(item.form.span.end.offset, item.cap?.span.end.offset ?? 0);
+  return [insert(lineEnd(text, Math.max(after - 1, 0)), `${indent}  ${block}\n`)];
+}
+
+/** Whose expert rule: the file's (the top-level `experts` block), a section's or an item's. */
+export type ExpertOwner =
+  | { readonly kind: "file" }
+  | { readonly kind: "section"; readonly id: string }
+  | { readonly kind: "item"; readonly id: string };
+
+export type ExpertClause = "combine" | "round" | "spread" | "atLeast";
+
+const CLAUSE_ORDER: readonly ExpertClause[] = ["combine", "round", "spread", "atLeast"];
+
+function findExperts(file: A.RuleFile, level: ExpertOwner): { found: boolean; block: A.ExpertsDecl | null } {
+  switch (level.kind) {
+    case "file": return { found: true, block: file.declarations.find((d): d is A.ExpertsDecl => d.type === "Experts") ?? null };
+    case "section": { const s = findSection(file, level.id); return { found: !!s, block: s?.experts ?? null }; }
+    case "item": { const f = findItem(file, level.id); return { found: !!f, block: f?.item.experts ?? null }; }
+  }
+}
+
+/** The clause's text: `combine mean`, `round 0.5`, `spread 1`, `at least 4 experts`. */
+function clauseText(clause: ExpertClause, value: string): string {
+  switch (clause) {
+    case "combine": return `combine ${value.trim()}`;
+    case "round": return `round ${dec(value)}`;
+    case "spread": return `spread ${dec(value)}`;
+    case "atLeast": return `at least ${dec(value)} experts`;
+  }
+}
+
+/** Where a clause of a block stands in the text, from its keyword to its last word. */
+function clauseExtent(text: string, block: A.ExpertsDecl, clause: ExpertClause): { start: number; end: number } | null {
+  const lit = block[clause];
+  if (!lit) return null;
+  if (clause === "combine") return { start: lit.span.start.offset, end: lit.span.end.offset };
+  const keyword = clause === "atLeast" ? "at" : clause;
+  const start = text.lastIndexOf(keyword, lit.span.start.offset - 1);
+  let end = lit.span.end.offset;
+  if (clause === "atLeast") {
+    const m = /^\s*experts/.exec(text.slice(end));
+    if (m) end += m[0].length;
+  }
+  return { start, end };
+}
+
+/**
+ * Changes one clause of an expert rule — the file's, a section's or an item's — as the smallest
+ * edit: the clause's figure or words are replaced, a new clause goes in its usual place (combine,
+ * round, spread, at least) on a line of its own or, in a one-line block, in the line, and a
+ * cleared clause (`null` or blank) goes with its line. A section or item without a block gets
+ * one (`setSectionExperts`/`setItemExperts`); a nested block left with no clause and no note is
+ * removed, so the level inherits everything again.
+ */
+export function setExpertClause(text: string, level: ExpertOwner, clause: ExpertClause, value: string | null): TextEdit[] {
+  const file = ast(text);
+  const { found, block } = findExperts(file, level);
+  if (!found) return [];
+  const v = value?.trim() ? value.trim() : null;
+  if (v !== null && clause === "combine" && v !== "mean" && v !== "trimmed mean") return [];
+  if (!block) {
+    if (v === null) return [];
+    if (level.kind === "section") return setSectionExperts(text, level.id, { [clause]: v });
+    if (level.kind === "item") return setItemExperts(text, level.id, { [clause]: v });
+    // No file rule yet: a block of its own before the first section.
+    const first = sections(file)[0];
+    const at = first ? lineStart(text, first.span.start.offset) : text.length;
+    const lead = at === text.length && text.length > 0 && !text.endsWith("\n") ? "\n" : "";
+    return [insert(at, `${lead}experts {\n  ${clauseText(clause, v)}\n}\n\n`)];
+  }
+  const extent = clauseExtent(text, block, clause);
+  if (v !== null && extent) {
+    const lit = block[clause]!;
+    return clause === "combine" ? [replace(lit.span, clauseText("combine", v))] : [replace(lit.span, dec(v))];
+  }
+  if (v === null) {
+    if (!extent) return [];
+    const left = CLAUSE_ORDER.filter((c) => c !== clause && block[c]);
+    if (left.length === 0 && block.notes.length === 0 && !text.slice(block.span.start.offset, block.span.end.offset).includes("#")) {
+      if (level.kind === "section") return setSectionExperts(text, level.id, {});
+      if (level.kind === "item") return setItemExperts(text, level.id, {});
+      return [removeClause(text, block.span.start.offset, block.span.end.offset)];
+    }
+    return [removeClause(text, extent.start, extent.end)];
+  }
+  // A new clause: after the clause before it in the usual order, or first in the block.
+  const line = clauseText(clause, v);
+  const oneLine = lineStart(text, block.span.start.offset) === lineStart(text, block.span.end.offset - 1);
+  const before = CLAUSE_ORDER.slice(0, CLAUSE_ORDER.indexOf(clause)).reverse().map((c) => clauseExtent(text, block, c)).find((e) => e !== null);
+  const open = text.indexOf("{", block.span.start.offset);
+  if (oneLine) return [insert(before ? before.end : open + 1, ` ${line}`)];
+  if (before) return [insert(before.end, `\n${indentOf(text, before.start)}${line}`)];
+  return [insert(open + 1, `\n${indentOf(text, block.span.start.offset)}  ${line}`)];
+}

@@ -1,7 +1,7 @@
 /** The structure view's edits beyond figures: header, inputs, enums, notes, conditions — each to the exact text. */
 import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
-import { check, parse, edits as E, conditions as C } from "../src/index.js";
+import { check, parse, format, edits as E, conditions as C } from "../src/index.js";
 
 const base = `ruleset "t" {
   year 2025
@@ -205,5 +205,89 @@ describe("a section's own expert rule", () => {
     t = run(t, E.setSectionExperts(t, "一", { combine: "trimmed mean" }));
     expect(t).toContain("  experts { combine trimmed mean }\n");
     expect(run(t, E.setSectionExperts(t, "一", {}))).toBe(base);
+  });
+});
+
+describe("an item's own expert rule", () => {
+  const item = '  item ① "甲" points 2 { judged }\n';
+  test("a one-line item opens into a block for its rule, and closes again when the rule goes", () => {
+    const t = run(base, E.setItemExperts(base, "一.1", { combine: "trimmed mean", atLeast: "5" }));
+    expect(t).toBe(base.replace(item, '  item ① "甲" points 2 {\n    judged\n    experts { combine trimmed mean at least 5 experts }\n  }\n'));
+    expect(clean(t)).toEqual([]);
+    const u = run(t, E.setItemExperts(t, "一.1", { round: "0.5" }));
+    expect(u).toBe(t.replace("experts { combine trimmed mean at least 5 experts }", "experts { round 0.5 }"));
+    expect(run(u, E.setItemExperts(u, "一.1", {}))).toBe(base);
+  });
+  test("in an item with a note, after the form and before the note; removed with its line", () => {
+    const withNote = run(base, E.addNote(base, { kind: "item", id: "一.1" }, "说明"));
+    const t = run(withNote, E.setItemExperts(withNote, "一.1", { combine: "mean" }));
+    expect(t).toBe(base.replace(item, '  item ① "甲" points 2 {\n    judged\n    experts { combine mean }\n    note "说明"\n  }\n'));
+    expect(format(t).text).toContain('  item ① "甲" points 2 {\n    judged\n    experts { combine mean }\n    note "说明"\n  }\n');
+    expect(run(t, E.setItemExperts(t, "一.1", {}))).toBe(withNote);
+  });
+  test("an unknown item gives no edits", () => {
+    expect(E.setItemExperts(base, "九.9", { combine: "mean" })).toEqual([]);
+  });
+});
+
+describe("an expert rule clause by clause", () => {
+  const file2024 = `experts {
+  combine trimmed mean
+  round 0.01
+  spread 1
+  note "假设"
+}
+`;
+  const big = base.replace("experts { combine mean }\n", file2024);
+  const fileRule: E.ExpertOwner = { kind: "file" };
+  test("the file's block: each clause changed, cleared and added in place; notes and the rest untouched", () => {
+    let t = run(big, E.setExpertClause(big, fileRule, "combine", "mean"));
+    expect(t).toBe(big.replace("combine trimmed mean", "combine mean"));
+    t = run(t, E.setExpertClause(t, fileRule, "round", "0.50"));
+    expect(t).toBe(big.replace("combine trimmed mean", "combine mean").replace("round 0.01", "round 0.5"));
+    t = run(big, E.setExpertClause(big, fileRule, "spread", null));
+    expect(t).toBe(big.replace("  spread 1\n", ""));
+    t = run(t, E.setExpertClause(t, fileRule, "spread", "2"));
+    expect(t).toBe(big.replace("spread 1", "spread 2"));
+    t = run(big, E.setExpertClause(big, fileRule, "atLeast", "3"));
+    expect(t).toBe(big.replace("  spread 1\n", "  spread 1\n  at least 3 experts\n"));
+    expect(clean(t)).toEqual([]);
+    expect(format(t).text).toContain("experts {\n  combine trimmed mean\n  round 0.01\n  spread 1\n  at least 3 experts\n  note");
+    t = run(t, E.setExpertClause(t, fileRule, "atLeast", ""));
+    expect(t).toBe(big);
+    t = run(big, E.setExpertClause(big, fileRule, "combine", null));
+    expect(t).toBe(big.replace("  combine trimmed mean\n", ""));
+    t = run(t, E.setExpertClause(t, fileRule, "combine", "trimmed mean"));
+    expect(t).toBe(big);
+    expect(E.setExpertClause(big, fileRule, "combine", "median")).toEqual([]);
+  });
+  test("a one-line block gets and loses clauses in its line", () => {
+    const fileRule1: E.ExpertOwner = { kind: "file" };
+    let t = run(base, E.setExpertClause(base, fileRule1, "spread", "1"));
+    expect(t).toBe(base.replace("experts { combine mean }", "experts { combine mean spread 1 }"));
+    t = run(t, E.setExpertClause(t, fileRule1, "round", "0.5"));
+    expect(t).toBe(base.replace("experts { combine mean }", "experts { combine mean round 0.5 spread 1 }"));
+    t = run(t, E.setExpertClause(t, fileRule1, "combine", null));
+    expect(t).toBe(base.replace("experts { combine mean }", "experts { round 0.5 spread 1 }"));
+  });
+  test("a section's or an item's rule: the first clause makes the block, the last one cleared removes it", () => {
+    const sec: E.ExpertOwner = { kind: "section", id: "一" };
+    let t = run(base, E.setExpertClause(base, sec, "atLeast", "4"));
+    expect(t).toBe(base.replace('weight 10 {\n', 'weight 10 {\n  experts { at least 4 experts }\n'));
+    t = run(t, E.setExpertClause(t, sec, "round", "0.5"));
+    expect(t).toContain("  experts { round 0.5 at least 4 experts }\n");
+    t = run(t, E.setExpertClause(t, sec, "round", null));
+    t = run(t, E.setExpertClause(t, sec, "atLeast", null));
+    expect(t).toBe(base);
+    const it: E.ExpertOwner = { kind: "item", id: "一.1" };
+    t = run(base, E.setExpertClause(base, it, "combine", "trimmed mean"));
+    expect(t).toBe(base.replace('points 2 { judged }', 'points 2 {\n    judged\n    experts { combine trimmed mean }\n  }'));
+    expect(run(t, E.setExpertClause(t, it, "combine", null))).toBe(base);
+  });
+  test("no file rule yet: a block before the first section", () => {
+    const none = base.replace("\nexperts { combine mean }\n", "");
+    const t = run(none, E.setExpertClause(none, { kind: "file" }, "combine", "mean"));
+    expect(t).toBe(none.replace('section 一', 'experts {\n  combine mean\n}\n\nsection 一'));
+    expect(clean(t)).toEqual([]);
   });
 });
