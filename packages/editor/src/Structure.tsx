@@ -12,6 +12,7 @@ import { parse, check, decimal as D, edits as E, type Span } from "@jsqc/dsl";
 import { LangContext, useWords } from "./i18n.js";
 import { Cell, StructCtx, t, type StructureContext } from "./structure/common.js";
 import { HeaderBlock } from "./structure/Header.js";
+import { FileExpertsBlock } from "./structure/Experts.js";
 import { SectionsBlock } from "./structure/Sections.js";
 import { TablesBlock } from "./structure/Tables.js";
 import { InputsBlock } from "./structure/Inputs.js";
@@ -30,6 +31,7 @@ interface Props {
 
 const PARTS: { id: string; zh: string; en: string }[] = [
   { id: "struct-header", zh: "头部", en: "Header" },
+  { id: "struct-experts", zh: "专家规则", en: "Experts" },
   { id: "struct-sections", zh: "评分", en: "Scoring" },
   { id: "struct-inputs", zh: "输入项", en: "Inputs" },
   { id: "struct-vetoes", zh: "否决项", en: "Vetoes" },
@@ -71,6 +73,7 @@ export function Structure({ text, onEdits, onUndo, onRedo, onReveal, focus }: Pr
           {syntaxBroken && <span className="bad">{w.stale}</span>}
         </div>
         <HeaderBlock />
+        <FileExpertsBlock />
         <SectionsBlock />
         <TablesBlock />
         <InputsBlock />

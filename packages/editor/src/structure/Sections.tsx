@@ -4,8 +4,9 @@
  * scoring form that reads an input asks which input — never one picked silently.
  */
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { decimal as D, edits as E, printExpr, type ItemDecl, type SectionDecl, type Sym } from "@jsqc/dsl";
+import { decimal as D, edits as E, fileExperts, printExpr, type ItemDecl, type SectionDecl, type Sym } from "@jsqc/dsl";
 import { Cell, Findings, Notes, isFocused, t, useStruct, within } from "./common.js";
+import { ExpertRuleFields, ItemExpertsFields, sectionInherits } from "./Experts.js";
 
 const FORMS: E.FormKind[] = ["Judged", "Fixed", "PerCount", "BaseIncrement", "TakeMax", "Cumulative", "Tiers", "Formula"];
 export const FORM_NAMES: Record<string, { zh: string; en: string }> = {
@@ -81,6 +82,7 @@ function ItemRows({ s, item, index }: { s: SectionDecl; item: ItemDecl; index: n
   const { checked, text, edit, lang, onReveal, focus } = useStruct();
   const [pending, setPending] = useState<E.FormKind | null>(null);
   const [noteOpen, setNoteOpen] = useState(false);
+  const [expertsOpen, setExpertsOpen] = useState(false);
   const row = useRef<HTMLTableRowElement>(null);
   const focused = isFocused(focus, item.span);
   useEffect(() => { if (focused) row.current?.scrollIntoView({ block: "center" }); }, [focused, focus]);
@@ -107,7 +109,9 @@ function ItemRows({ s, item, index }: { s: SectionDecl; item: ItemDecl; index: n
   if (f.type === "Cumulative") params.push(<code key="c">{t(lang, "累计", "sum over")} {f.list.name}：{printExpr(f.value)}</code>);
   if (f.type === "Formula") params.push(<code key="f">{printExpr(f.expr)}</code>);
   const choices = pending ? inputsFor(pending, inputs) : [];
-  const showSub = params.length > 0 || item.notes.length > 0 || noteOpen || own.length > 0 || pending !== null;
+  const judged = f.type === "Judged";
+  const showExperts = (judged && expertsOpen) || item.experts !== null;
+  const showSub = params.length > 0 || item.notes.length > 0 || noteOpen || own.length > 0 || pending !== null || showExperts;
   return (
     <>
       <tr ref={row} className={`item-row ${focused ? "highlight" : ""}`} data-testid={`struct-item-${item.id}`}>
@@ -129,6 +133,7 @@ function ItemRows({ s, item, index }: { s: SectionDecl; item: ItemDecl; index: n
           <button type="button" title={t(lang, "上移", "up")} disabled={index === 0} onClick={() => edit(E.moveItem(text, item.id, -1))}>↑</button>
           <button type="button" title={t(lang, "下移", "down")} disabled={index === s.items.length - 1} onClick={() => edit(E.moveItem(text, item.id, 1))}>↓</button>
           <button type="button" title={t(lang, "复制", "duplicate")} onClick={() => edit(E.duplicateItem(text, item.id))}>⧉</button>
+          {(judged || item.experts) && <button type="button" title={t(lang, "本项专家评分规则", "this item's own expert rule")} data-testid={`item-experts-open-${item.id}`} onClick={() => setExpertsOpen(!expertsOpen)}>{t(lang, "评", "ex")}</button>}
           <button type="button" title={t(lang, "加注", "add a note")} data-testid={`open-note-${item.id}`} onClick={() => setNoteOpen(true)}>注</button>
           <button type="button" title={t(lang, "删除", "remove")} data-testid={`remove-${item.id}`} onClick={() => edit(E.removeItem(text, item.id))}>✕</button>
         </td>
@@ -148,6 +153,7 @@ function ItemRows({ s, item, index }: { s: SectionDecl; item: ItemDecl; index: n
               </div>
             )}
             {params.length > 0 && <div className="params">{params}</div>}
+            {showExperts && <ItemExpertsFields s={s} item={item} />}
             <Findings list={own} />
             {(item.notes.length > 0 || noteOpen) && <Notes owner={{ kind: "item", id: item.id }} notes={item.notes} testId={item.id} />}
           </td>
@@ -194,17 +200,15 @@ function AddSection({ onAdd }: { onAdd: (id: string, title: string, weight: stri
 }
 
 /**
- * A section's own expert rule (专家评分规则) — combine, rounding, spread, at least N experts — each
- * clause left empty inherits the file's `experts` block.
+ * A section's own expert rule (专家评分规则) — combine, rounding, at least N experts, spread — each
+ * clause left empty inherits the file's `experts` block (shown as "沿用 …" in the empty field).
  */
 function SectionExperts({ s }: { s: SectionDecl }) {
-  const { text, edit, lang } = useStruct();
+  const { parsed, text, edit, lang } = useStruct();
   const [open, setOpen] = useState(false);
   const x = s.experts;
   const hasJudged = s.items.some((i) => i.form.type === "Judged");
   if (!hasJudged && !x) return null;
-  const rule: E.ExpertRule = { combine: x?.combine?.value, round: x?.round?.value, spread: x?.spread?.value, atLeast: x?.atLeast?.value };
-  const set = (change: Partial<E.ExpertRule>) => edit(E.setSectionExperts(text, s.id.value, { ...rule, ...change }));
   const id = s.id.value;
   if (!x && !open) {
     return <tr className="experts-row"><td /><td colSpan={6}><button type="button" className="link" data-testid={`section-experts-open-${id}`} onClick={() => setOpen(true)}>+ {t(lang, "本部分专家评分规则（默认沿用全文件规则）", "this section's own expert rule (default: the file's)")}</button></td></tr>;
@@ -212,16 +216,8 @@ function SectionExperts({ s }: { s: SectionDecl }) {
   return (
     <tr className="experts-row" data-testid={`section-experts-${id}`}>
       <td />
-      <td colSpan={6} className="nowrap">
-        {t(lang, "本部分专家评分", "expert rule")}：
-        <select data-testid={`section-experts-combine-${id}`} value={rule.combine ?? ""} onChange={(e) => set({ combine: (e.target.value || undefined) as E.ExpertRule["combine"] })}>
-          <option value="">{t(lang, "（沿用）", "(inherited)")}</option>
-          <option value="mean">{t(lang, "取平均", "mean")}</option>
-          <option value="trimmed mean">{t(lang, "去掉最高最低后平均", "trimmed mean")}</option>
-        </select>
-        {" "}{t(lang, "取整到", "round to")} <Cell width="3em" testId={`section-experts-round-${id}`} value={rule.round ?? ""} onCommit={(v) => set({ round: v })} />
-        {" "}{t(lang, "至少", "at least")} <Cell width="2.4em" testId={`section-experts-atleast-${id}`} value={rule.atLeast ?? ""} onCommit={(v) => set({ atLeast: v })} />{t(lang, " 位专家", " experts")}
-        {" "}{t(lang, "分差提示", "spread")} <Cell width="2.4em" testId={`section-experts-spread-${id}`} value={rule.spread ?? ""} onCommit={(v) => set({ spread: v })} />
+      <td colSpan={6}>
+        <ExpertRuleFields owner={{ kind: "section", id }} block={x} inherited={sectionInherits(fileExperts(parsed.ast))} prefix="section-experts" id={id} label={t(lang, "本部分专家评分", "this section's expert rule")} />
         {x && <button type="button" className="link" data-testid={`section-experts-remove-${id}`} onClick={() => { setOpen(false); edit(E.setSectionExperts(text, id, {})); }}>{t(lang, "改回全文件规则", "back to the file's rule")}</button>}
       </td>
     </tr>
