@@ -31,7 +31,6 @@ interface Props {
 
 const PARTS: { id: string; zh: string; en: string }[] = [
   { id: "struct-header", zh: "头部", en: "Header" },
-  { id: "struct-experts", zh: "专家规则", en: "Experts" },
   { id: "struct-sections", zh: "评分", en: "Scoring" },
   { id: "struct-inputs", zh: "输入项", en: "Inputs" },
   { id: "struct-vetoes", zh: "否决项", en: "Vetoes" },

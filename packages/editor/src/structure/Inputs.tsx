@@ -28,7 +28,7 @@ export function InputsBlock() {
       <h4>{t(lang, "输入项", "Inputs")}</h4>
       {refusal && <div className="bad" data-testid="inputs-refusal">{refusal}</div>}
       <table className="grid inputs-grid">
-        <colgroup><col style={{ width: "9em" }} /><col style={{ width: "6.5em" }} /><col /><col style={{ width: "7.5em" }} /><col style={{ width: "3em" }} /><col style={{ width: "3.5em" }} /></colgroup>
+        <colgroup><col style={{ width: "9em" }} /><col style={{ width: "6.5em" }} /><col /><col style={{ width: "7.5em" }} /><col style={{ width: "3em" }} /><col style={{ width: "5.2em" }} /></colgroup>
         <thead><tr><th>{t(lang, "名称", "Name")}</th><th>{t(lang, "类型", "Type")}</th><th>{t(lang, "标签 / 填写说明", "Label / help")}</th><th>{t(lang, "范围", "Range")}</th><th>{t(lang, "单位", "Unit")}</th><th>{t(lang, "可不填", "Optional")}</th></tr></thead>
         <tbody>
           {inputs.map((s) => {
