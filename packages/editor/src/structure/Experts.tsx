@@ -52,14 +52,14 @@ export function ExpertRuleFields({ owner, block, inherited, prefix, id, label }:
         </select>
       </span>
       <span className="x-field">{t(lang, "取整到", "round to")}
-        <Cell width="5.6em" testId={`${prefix}-round-${id}`} value={block?.round?.value ?? ""} placeholder={inherits(inherited?.round ?? null, ["不取整", "none"])} onCommit={(v) => set("round", v)} />
+        <Cell width="4.8em" testId={`${prefix}-round-${id}`} value={block?.round?.value ?? ""} placeholder={inherits(inherited?.round ?? null, ["不取整", "none"])} onCommit={(v) => set("round", v)} />
       </span>
       <span className="x-field">{t(lang, "至少", "at least")}
-        <Cell width="5.6em" testId={`${prefix}-atleast-${id}`} value={block?.atLeast?.value ?? ""} placeholder={inherits(inherited?.atLeast ?? null, ["不限", "any"])} onCommit={(v) => set("atLeast", v)} />
+        <Cell width="4.8em" testId={`${prefix}-atleast-${id}`} value={block?.atLeast?.value ?? ""} placeholder={inherits(inherited?.atLeast ?? null, ["不限", "any"])} onCommit={(v) => set("atLeast", v)} />
         {t(lang, "位专家", "experts")}
       </span>
       <span className="x-field">{t(lang, "分差超过", "spread over")}
-        <Cell width="5.6em" testId={`${prefix}-spread-${id}`} value={block?.spread?.value ?? ""} placeholder={inherits(inherited?.spread ?? null, ["不提示", "none"])} onCommit={(v) => set("spread", v)} />
+        <Cell width="4.8em" testId={`${prefix}-spread-${id}`} value={block?.spread?.value ?? ""} placeholder={inherits(inherited?.spread ?? null, ["不提示", "none"])} onCommit={(v) => set("spread", v)} />
         {t(lang, "分提示复核", "flags review")}
       </span>
     </span>
