@@ -284,6 +284,12 @@ describe("an expert rule clause by clause", () => {
     expect(t).toBe(base.replace('points 2 { judged }', 'points 2 {\n    judged\n    experts { combine trimmed mean }\n  }'));
     expect(run(t, E.setExpertClause(t, it, "combine", null))).toBe(base);
   });
+  test("an unknown section or item, or clearing a clause that is not there, gives no edits", () => {
+    expect(E.setExpertClause(base, { kind: "section", id: "九" }, "round", "0.5")).toEqual([]);
+    expect(E.setExpertClause(base, { kind: "item", id: "一.9" }, "round", "0.5")).toEqual([]);
+    expect(E.setExpertClause(base, { kind: "file" }, "spread", null)).toEqual([]);
+    expect(E.setExpertClause(base, { kind: "section", id: "一" }, "spread", "")).toEqual([]);
+  });
   test("no file rule yet: a block before the first section", () => {
     const none = base.replace("\nexperts { combine mean }\n", "");
     const t = run(none, E.setExpertClause(none, { kind: "file" }, "combine", "mean"));
