@@ -373,6 +373,12 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
   const maxima = rs.sections.map((s) => s.items.map((i) => amount(i.max)));
   const weights = rs.sections.map((s) => amount(s.weight));
   const width = rs.judged.length;
+  // Scratch space reused by every call (evaluate is synchronous and never re-entered): the
+  // experts' score matrix, and each judged item's points, flag (0 none, 1 unscored, 2 spread) and spread.
+  let scratch = new Float64Array(0);
+  const judgedPoints = new Float64Array(width);
+  const judgedFlag = new Uint8Array(width);
+  const judgedSpread = new Float64Array(width);
 
   function prepare(app: unknown): Prepared | null {
     if (!$isObject(app)) return null;
@@ -402,9 +408,11 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     }
     if ($ownKeyCount(raw) !== seen) return null;
     const experts = app["experts"];
-    if (experts === undefined) return counted.length > 0 ? null : { inputs, grade, experts: 0, scores: new Float64Array(0) };
+    if (experts === undefined) return counted.length > 0 ? null : { inputs, grade, experts: 0, scores: scratch };
     if (!Array.isArray(experts) || experts.length > $MAX_EXPERTS) return null;
-    const scores = new Float64Array(experts.length * width).fill(NaN);
+    const need = experts.length * width;
+    if (scratch.length < need) scratch = new Float64Array(need);
+    const scores = scratch.fill(NaN, 0, need);
     for (let e = 0; e < experts.length; e++) {
       const ex: unknown = experts[e];
       if (!$isObject(ex)) return null;
@@ -510,7 +518,8 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     return $err("(根)", "申请", "申请无法读取", "the application could not be read");
   }
 
-  function combine(rule: ExpertSpec, scores: Float64Array, experts: number, k: number, max: Dec): { points: Dec; flag: string | null; spread: Dec } {
+  /** Item k's combined points, flag and spread, into judgedPoints/judgedFlag/judgedSpread. */
+  function combine(rule: ExpertSpec, scores: Float64Array, experts: number, k: number, max: Dec): void {
     let lo = Infinity;
     let hi = -Infinity;
     let sum = 0;
@@ -529,20 +538,17 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     if (rule.round !== null && rule.round > 0) pts = $roundTo(pts, rule.round);
     if (pts > max) pts = max;
     const spread = scored > 0 ? hi - lo : 0;
-    const flag = scored === 0 ? "unscored" : rule.spread !== null && spread > rule.spread ? "spread" : null;
-    return { points: pts, flag, spread };
+    judgedPoints[k] = pts;
+    judgedSpread[k] = spread;
+    judgedFlag[k] = scored === 0 ? 1 : rule.spread !== null && spread > rule.spread ? 2 : 0;
   }
 
   function run(p: Prepared, app: Record<string, unknown>): unknown {
     const I = p.inputs;
     const R: unknown[][] = [];
-    const judgedPoints: Dec[] = new Array(width);
-    const judgedFlags: ({ flag: string | null; spread: Dec } | null)[] = new Array(width);
     for (let k = 0; k < width; k++) {
       const j = rs.judged[k]!;
-      const c = combine(j.rule, p.scores, p.experts, k, j.max);
-      judgedPoints[k] = c.points;
-      judgedFlags[k] = c;
+      combine(j.rule, p.scores, p.experts, k, j.max);
     }
     let total = 0;
     const sections: unknown[] = new Array(rs.sections.length);
@@ -553,21 +559,19 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
       const items: unknown[] = new Array(sec.items.length);
       for (let i = 0; i < sec.items.length; i++) {
         const item = sec.items[i]!;
-        const raw = item.judged >= 0 ? judgedPoints[item.judged] ?? 0 : item.score!(I, R);
+        const raw = item.judged >= 0 ? judgedPoints[item.judged]! : item.score!(I, R);
         let pts = raw < 0 ? 0 : raw;
         if (item.cap !== null && pts > item.cap) pts = item.cap;
         sum += pts;
-        if (item.judged >= 0) {
-          const f = judgedFlags[item.judged]!;
-          if (f.flag) {
-            flags.push({
-              item: item.id,
-              kind: f.flag,
-              message: f.flag === "unscored"
-                ? `${item.id} 无专家评分，按 0 分计`
-                : `${item.id} 专家评分相差 ${$format(f.spread)} 分，超过 ${$format(rs.judged[item.judged]!.rule.spread ?? 0)} 分，请复核`,
-            });
-          }
+        if (item.judged >= 0 && judgedFlag[item.judged] !== 0) {
+          const unscored = judgedFlag[item.judged] === 1;
+          flags.push({
+            item: item.id,
+            kind: unscored ? "unscored" : "spread",
+            message: unscored
+              ? `${item.id} 无专家评分，按 0 分计`
+              : `${item.id} 专家评分相差 ${$format(judgedSpread[item.judged]!)} 分，超过 ${$format(rs.judged[item.judged]!.rule.spread ?? 0)} 分，请复核`,
+          });
         }
         items[i] = { id: item.id, points: amount(pts), maximum: maxima[s]![i]! };
       }
