@@ -27,6 +27,7 @@ import { parseArgs } from "node:util";
 import { compile } from "@jsqc/engine";
 import { PEERS, type Application, type Outcome, type Peer } from "./peers/index.js";
 import { root, rulesPath } from "./paths.js";
+import { buildAotModule } from "./aot-module.js";
 import { generateWorkload, WORKLOADS, WORKLOAD_TEXT, type WorkloadName } from "./workloads.js";
 
 const { values } = parseArgs({
@@ -54,6 +55,7 @@ const ALL: Variant[] = [
   { key: "handwritten", engine: "handwritten", inflight: 1, label: "hand-written TypeScript" },
   { key: "ours", engine: "ours", inflight: 1, label: "our engine, no trace" },
   { key: "ours-trace", engine: "ours-trace", inflight: 1, label: "our engine, full trace" },
+  { key: "ours-aot", engine: "ours-aot", inflight: 1, label: "our engine compiled (jsqc build), no trace" },
   { key: "json-rules-engine", engine: "json-rules-engine", inflight: 1, label: "json-rules-engine (dynamic facts)" },
   { key: "json-logic-js", engine: "json-logic-js", inflight: 1, label: "json-logic-js" },
   { key: "json-logic-engine", engine: "json-logic-engine", inflight: 1, label: "json-logic-engine (compiled)" },
@@ -98,6 +100,9 @@ for (const w of workloads) {
   appsOf.set(w, apps);
   console.log(`generated ${fmt(apps.length)} applications, ${WORKLOAD_TEXT[w]} (seed ${seed}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
+
+// The compiled module (peer ours-aot) from the current rule file and engine, before any worker imports it.
+if (variants.some((v) => v.engine === "ours-aot")) await buildAotModule();
 
 // --- agreement -----------------------------------------------------------------------------------
 
@@ -229,6 +234,8 @@ for (const w of workloads) {
   const trace = get("ours-trace")?.vsJsonLogicEngine;
   goals.push(`${w}: no trace ≥ 2× json-logic-engine: ${noTrace >= 2 ? "met" : "NOT met"} (${noTrace.toFixed(2)}×)`);
   if (trace !== undefined) goals.push(`${w}: full trace ≥ 1× json-logic-engine: ${trace >= 1 ? "met" : "NOT met"} (${trace.toFixed(2)}×)`);
+  const aot = get("ours-aot")?.vsJsonLogicEngine;
+  if (aot !== undefined) goals.push(`${w}: compiled module (jsqc build), no trace, ≥ 2× json-logic-engine: ${aot >= 2 ? "met" : "NOT met"} (${aot.toFixed(2)}×)`);
 }
 const peerNotes = rows.filter((r) => r.workload === workloads[0] && !r.key.startsWith("ours") && r.key !== "zen-engine-x4").map((r) =>
   `${r.engine}${r.version !== "—" ? ` ${r.version}` : ""}: encodes ${r.covers}${r.covers.startsWith("totals, vetoes") ? "" : " (vetoes and eligibility left out: no date arithmetic)"}; outside the engine: ${r.adapter}`);

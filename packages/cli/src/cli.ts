@@ -148,6 +148,12 @@ const commands: Record<string, Command> = {
     options: { ...COMMON, applications: { type: "string" }, experts: { type: "string" }, out: { type: "string" } },
     run: async ({ values, positionals }, io) => (await import("./paper-commands.js")).sheetsCommand(values, positionals, io),
   },
+  build: {
+    summary: "把规则文件编译成独立的评分模块（ES module，无依赖）/ compile a rule file into a standalone scoring ES module",
+    usage: "jsqc build <rules> -o <out.mjs>",
+    options: { ...COMMON, out: { type: "string", short: "o" } },
+    run: async ({ values, positionals }, io) => (await import("./build-command.js")).buildCommand(values, positionals, io),
+  },
   impact: {
     summary: "同一批申请在新旧规则下的得分与结论 / score the same applications under both files",
     usage: "jsqc impact <old.rules> <new.rules> [<applications folder|.jsonl|.json>…] [--carry-dates] [--xlsx out.xlsx] [--csv out.csv] [--json] [--reports DIR]",

@@ -8,6 +8,7 @@ export const PEERS: Record<string, () => Promise<Peer>> = {
   "handwritten": async () => (await import("./handwritten.js")).handwritten,
   "ours": async () => (await import("./ours.js")).ours(false),
   "ours-trace": async () => (await import("./ours.js")).ours(true),
+  "ours-aot": async () => (await import("./ours-aot.js")).oursAot(),
   "json-rules-engine": async () => (await import("./json-rules-engine.js")).jsonRulesEngine,
   "json-logic-js": async () => (await import("./json-logic-js.js")).jsonLogicJs,
   "json-logic-engine": async () => (await import("./json-logic-engine.js")).jsonLogicEngine,

@@ -1,0 +1,640 @@
+/**
+ * The runtime of a compiled module (`jsqc build`): copied verbatim, `export` words removed, into
+ * every module the generator writes, ahead of the generated scorer. It imports nothing, so a
+ * compiled module loads no chevrotain, zod or @jsqc/* package. It mirrors, for the no-trace path,
+ * the engine's decimal arithmetic (dsl/src/decimal.ts), dates (dates.ts), input fast path
+ * (input.ts, evaluate.ts's prepare), expert combination (experts.ts) and `run` (evaluate.ts);
+ * test/aot/differential.test.ts holds the two together. Everything here must stay free of
+ * imports and of any code made from strings.
+ */
+
+/* eslint-disable */
+export type Dec = number;
+export type Fn = (I: unknown[], R: unknown[][]) => unknown;
+export type ScoreFn = (I: unknown[], R: unknown[][]) => Dec;
+export type TestFn = (I: unknown[], R: unknown[][]) => boolean;
+
+export const $SCALE = 1_000_000;
+const $MAX_ABS = Math.floor(Number.MAX_SAFE_INTEGER / $SCALE) * $SCALE;
+const $hasOwn = Object.prototype.hasOwnProperty;
+const $isEnumerable = Object.prototype.propertyIsEnumerable;
+
+// --- decimals (dsl/src/decimal.ts) ---------------------------------------------------------------
+
+const $DECIMAL_RE = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+export function $parseDec(text: string): Dec | null {
+  const m = $DECIMAL_RE.exec(text.trim());
+  if (!m) return null;
+  const fraction = (m[3] ?? "").replace(/0+$/, "");
+  if (fraction.length > 6) return null;
+  const intPart = m[2]!.replace(/^0+(?=\d)/, "");
+  if (intPart.length > 10) return null;
+  const value = Number(intPart) * $SCALE + Number(fraction.padEnd(6, "0"));
+  if (value > $MAX_ABS) return null;
+  return m[1] === "-" && value !== 0 ? -value : value;
+}
+export function $fromNumber(n: number): Dec | null {
+  if (!Number.isFinite(n)) return null;
+  if (Number.isInteger(n)) return Math.abs(n) <= $MAX_ABS / $SCALE ? n * $SCALE : null;
+  if (Math.abs(n) < 1e9) {
+    const scaled = Math.round(n * $SCALE);
+    if (scaled / $SCALE === n) return scaled;
+  }
+  const s = String(n);
+  return s.includes("e") ? null : $parseDec(s);
+}
+export function $format(d: Dec): string {
+  if (d === Infinity) return "∞";
+  if (d === -Infinity) return "-∞";
+  const negative = d < 0;
+  const abs = Math.abs(d);
+  const int = Math.floor(abs / $SCALE);
+  const frac = abs - int * $SCALE;
+  const text = frac === 0 ? String(int) : `${int}.${String(frac).padStart(6, "0").replace(/0+$/, "")}`;
+  return negative ? `-${text}` : text;
+}
+function $roundDiv(n: number, d: number): number {
+  const q = Math.trunc(n / d);
+  const r = n - q * d;
+  if (2 * Math.abs(r) >= Math.abs(d)) return q + Math.sign(n) * Math.sign(d);
+  return q;
+}
+function $roundDivBig(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n - q * d;
+  const abs = (x: bigint) => (x < 0n ? -x : x);
+  if (2n * abs(r) >= abs(d)) return q + ((n < 0n) !== (d < 0n) ? -1n : 1n);
+  return q;
+}
+export function $mul(a: Dec, b: Dec): Dec {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a * b;
+  const p = a * b;
+  if (Number.isSafeInteger(p)) return $roundDiv(p, $SCALE);
+  return Number($roundDivBig(BigInt(a) * BigInt(b), BigInt($SCALE)));
+}
+export function $div(a: Dec, b: Dec): Dec | null {
+  if (b === 0) return null;
+  const p = a * $SCALE;
+  if (Number.isSafeInteger(p)) return $roundDiv(p, b);
+  return Number($roundDivBig(BigInt(a) * BigInt($SCALE), BigInt(b)));
+}
+function $roundTo(a: Dec, step: Dec): Dec {
+  if (step <= 0) return a;
+  return $roundDiv(a, step) * step;
+}
+
+// --- dates (engine/src/dates.ts) -----------------------------------------------------------------
+
+function $daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+function $dayOf(y: number, m: number, d: number): number {
+  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
+}
+function $parseDay(text: string): number | null {
+  if (text.length !== 10 || text[4] !== "-" || text[7] !== "-") return null;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return null;
+  if (m < 1 || m > 12 || d < 1 || d > $daysInMonth(y, m)) return null;
+  return $dayOf(y, m, d);
+}
+function $addMonths(day: number, n: number): number {
+  const dt = new Date(day * 86_400_000);
+  const y = dt.getUTCFullYear();
+  const m = dt.getUTCMonth() + 1;
+  const d = dt.getUTCDate();
+  const index = y * 12 + (m - 1) + n;
+  const ty = Math.floor(index / 12);
+  const tm = index - ty * 12 + 1;
+  return $dayOf(ty, tm, Math.min(d, $daysInMonth(ty, tm)));
+}
+function $addDuration(day: number, amount: number, unit: string): number {
+  return unit === "days" ? day + amount : $addMonths(day, unit === "years" ? amount * 12 : amount);
+}
+
+// --- expression helpers the generated code calls ---------------------------------------------------
+
+export function $add(a: unknown, b: unknown): unknown { return typeof a === "number" && typeof b === "number" ? a + b : undefined; }
+export function $sub(a: unknown, b: unknown): unknown { return typeof a === "number" && typeof b === "number" ? a - b : undefined; }
+export function $times(a: unknown, b: unknown): unknown { return typeof a === "number" && typeof b === "number" ? $mul(a, b) : undefined; }
+export function $over(a: unknown, b: unknown): unknown { return typeof a === "number" && typeof b === "number" ? $div(a, b) ?? undefined : undefined; }
+export function $neg(a: unknown): unknown { return typeof a === "number" ? -a : undefined; }
+export function $lt(a: unknown, b: unknown): boolean { return typeof a === "number" && typeof b === "number" && a < b; }
+export function $le(a: unknown, b: unknown): boolean { return typeof a === "number" && typeof b === "number" && a <= b; }
+export function $gt(a: unknown, b: unknown): boolean { return typeof a === "number" && typeof b === "number" && a > b; }
+export function $ge(a: unknown, b: unknown): boolean { return typeof a === "number" && typeof b === "number" && a >= b; }
+export function $eq(a: unknown, b: unknown): boolean { return a !== undefined && b !== undefined && a === b; }
+export function $ne(a: unknown, b: unknown): boolean { return a !== undefined && b !== undefined && a !== b; }
+export function $shift(d: unknown, amount: number, unit: string): unknown { return typeof d === "number" ? $addDuration(d, amount, unit) : undefined; }
+export function $inSet(s: unknown, values: readonly string[], negated: boolean): boolean {
+  const hit = Array.isArray(s) && s.some((x) => values.includes(x as string));
+  return negated ? !hit : hit;
+}
+export function $inOne(s: unknown, values: readonly string[], negated: boolean): boolean {
+  if (s === undefined) return false;
+  const hit = values.includes(s as string);
+  return negated ? !hit : hit;
+}
+export function $within(a: unknown, s: unknown, amount: number, unit: string, before: boolean): boolean {
+  if (typeof a !== "number") return false;
+  const edge = $addDuration(a, before ? -amount : amount, unit);
+  const from = before ? edge : a;
+  const to = before ? a : edge;
+  return typeof s === "number" && s >= from && s <= to;
+}
+export function $min(a: unknown, b: unknown): unknown { return typeof a !== "number" || typeof b !== "number" ? undefined : b < a ? b : a; }
+export function $max(a: unknown, b: unknown): unknown { return typeof a !== "number" || typeof b !== "number" ? undefined : b > a ? b : a; }
+export function $num(a: unknown): unknown { return typeof a === "number" ? a : undefined; }
+export function $year(d: unknown): unknown { return typeof d === "number" ? new Date(d * 86_400_000).getUTCFullYear() * $SCALE : undefined; }
+export function $size(v: unknown): number { return Array.isArray(v) ? v.length * $SCALE : 0; }
+export function $key2(a: unknown, b: unknown): string { return `${a as string}\u0000${b as string}`; }
+export function $per(points: Dec, c: unknown): Dec { return typeof c === "number" && c > 0 ? $mul(points, c) : 0; }
+export function $baseInc(base: Dec, inc: Dec, c: unknown): Dec { return typeof c !== "number" || c < $SCALE ? 0 : base + $mul(inc, c - $SCALE); }
+export function $or0(v: unknown): Dec { return typeof v === "number" ? v : 0; }
+
+// --- the ruleset's description, as the generator writes it ------------------------------------------
+
+export interface ValueSpec {
+  kind: string;
+  min: Dec | null;
+  max: Dec | null;
+  members?: string[];
+  fields?: { name: string; label: string; optional: boolean; spec: ValueSpec }[];
+}
+export interface InputSpec { name: string; label: string; omittable: boolean; list: boolean; spec: ValueSpec }
+export interface ExpertSpec { trimmed: boolean; round: Dec | null; spread: Dec | null; atLeast: number | null; name: string; nameEn: string }
+export interface ItemSpec { id: string; max: Dec; cap: Dec | null; judged: number; score: ScoreFn | null }
+export interface SectionSpec { id: string; title: string; weight: Dec; cap: Dec | null; items: ItemSpec[] }
+export interface CondSpec { id: string; label: string; test: TestFn }
+export interface GradeSpec { name: string; pass: Dec | null; window: [number, number] | null; requirements: CondSpec[] }
+export interface JudgedSpec { id: string; label: string; max: Dec; rule: ExpertSpec }
+export interface RulesetSpec {
+  title: string;
+  year: number | null;
+  document: string | null;
+  total: Dec;
+  applicationDateIndex: number | null;
+  inputs: InputSpec[];
+  sections: SectionSpec[];
+  judged: JudgedSpec[];
+  vetoes: CondSpec[];
+  eligibility: CondSpec[];
+  grades: GradeSpec[];
+}
+
+// --- input validation: the engine's fast path, and the first problem when it fails ---------------------
+
+const $INVALID = Symbol("invalid");
+const $DECIMAL_STRING = /^-?\d+(\.\d{1,6})?$/;
+const $SCORE_STRING = /^\d+(\.\d{1,6})?$/;
+const $MAX_LIST = 1000;
+const $MAX_TEXT = 1000;
+const $MAX_EXPERTS = 50;
+
+function $withinLength(s: string, max: number): boolean {
+  if (s.length <= max) return true;
+  if (s.length > 2 * max) return false;
+  let n = 0;
+  for (const _ of s) if (++n > max) return false;
+  return true;
+}
+function $ownKeyCount(o: object): number {
+  let n = $isEnumerable.call(o, "__proto__") ? 1 : 0;
+  for (const k in o) if ($hasOwn.call(o, k) && k !== "__proto__") n++;
+  return n;
+}
+function $isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function $toNumber(d: Dec): number { return Number($format(d)); }
+
+type Conv = (v: unknown) => unknown;
+
+function $converter(spec: ValueSpec): Conv {
+  const { min, max } = spec;
+  switch (spec.kind) {
+    case "bool": return (v) => (v === true || v === false ? v : $INVALID);
+    case "count": {
+      const lo = min === null ? 0 : Math.max(0, $toNumber(min));
+      const hi = max === null ? Number.MAX_SAFE_INTEGER / $SCALE : $toNumber(max);
+      return (v) => (typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi ? v * $SCALE : $INVALID);
+    }
+    case "number":
+      return (v) => {
+        let d: Dec | null;
+        if (typeof v === "number") d = $fromNumber(v);
+        else if (typeof v === "string" && $DECIMAL_STRING.test(v)) d = $parseDec(v);
+        else return $INVALID;
+        if (d === null || (min !== null && d < min) || (max !== null && d > max)) return $INVALID;
+        return d;
+      };
+    case "date":
+      return (v) => {
+        if (typeof v !== "string") return $INVALID;
+        const day = $parseDay(v);
+        return day === null ? $INVALID : day;
+      };
+    case "text": return (v) => (typeof v === "string" && $withinLength(v, $MAX_TEXT) ? v : $INVALID);
+    case "enum": {
+      const members = new Set(spec.members);
+      return (v) => (typeof v === "string" && members.has(v) ? v : $INVALID);
+    }
+    case "set": {
+      const members = new Set(spec.members);
+      return (v) => {
+        if (!Array.isArray(v) || v.length > $MAX_LIST) return $INVALID;
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (typeof x !== "string" || !members.has(x)) return $INVALID;
+          for (let j = 0; j < i; j++) if (v[j] === x) return $INVALID;
+        }
+        return v;
+      };
+    }
+    case "list": {
+      const fields = spec.fields ?? [];
+      const names = fields.map((f) => f.name);
+      const convs = fields.map((f) => $converter(f.spec));
+      const optional = fields.map((f) => f.optional);
+      const n = fields.length;
+      return (v) => {
+        if (!Array.isArray(v) || v.length > $MAX_LIST) return $INVALID;
+        const out: unknown[][] = new Array(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const rec: unknown = v[i];
+          if (!$isObject(rec)) return $INVALID;
+          let known = 0;
+          const row: unknown[] = new Array(n);
+          for (let j = 0; j < n; j++) {
+            const name = names[j]!;
+            if (!$hasOwn.call(rec, name)) {
+              if (!optional[j]) return $INVALID;
+              row[j] = undefined;
+              continue;
+            }
+            known++;
+            const raw = rec[name];
+            if (raw === null && optional[j]) { row[j] = undefined; continue; }
+            const x = convs[j]!(raw);
+            if (x === $INVALID) return $INVALID;
+            row[j] = x;
+          }
+          if ($ownKeyCount(rec) !== known) return $INVALID;
+          out[i] = row;
+        }
+        return out;
+      };
+    }
+    default: return () => $INVALID;
+  }
+}
+
+/** One problem with an application: where, what it is called, and what is wrong, in both languages. */
+export interface AotError { path: string; label: string; message: string; messageEn: string }
+
+const $ENVELOPE: Record<string, string> = { id: "申请编号", enterprise: "企业信息", grade: "申报等级", inputs: "申报事实", experts: "专家评分" };
+const $ENTERPRISE: Record<string, [number, string]> = { name: [200, "企业名称"], creditCode: [18, "统一社会信用代码"], city: [50, "所在设区市"], county: [50, "所在县(市、区)"] };
+
+function $err(path: string, label: string, zh: string, en: string): AotError {
+  return { path, label, message: `${path}（${label}）：${zh}`, messageEn: `${path} (${label}): ${en}` };
+}
+function $unknown(path: string, key: string): AotError {
+  return { path, label: key, message: `${path}：未知字段 ${key}，规则文件未声明`, messageEn: `${path}: unknown field ${key}, not declared by the rule file` };
+}
+const $BAD_ZH = "值不符合规则文件的声明";
+const $BAD_EN = "the value does not match the rule file's declaration";
+
+/** The first unknown own key of `o` (an own `__proto__` included), or null. */
+function $firstUnknownKey(o: object, known: (k: string) => boolean): string | null {
+  if ($isEnumerable.call(o, "__proto__") && !known("__proto__")) return "__proto__";
+  for (const k of Object.keys(o)) if (!known(k)) return k;
+  return null;
+}
+
+/** The first bad value of one input (the engine's zod schema reports every one). */
+function $valueError(spec: ValueSpec, v: unknown, path: string, label: string, conv: Conv): AotError | null {
+  if (conv(v) !== $INVALID) return null;
+  if (spec.kind === "set" && Array.isArray(v) && v.length <= $MAX_LIST) {
+    const members = new Set(spec.members);
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== "string" || !members.has(v[i] as string)) return $err(`${path}[${i}]`, label, $BAD_ZH, $BAD_EN);
+    }
+    return $err(path, label, "值重复 / 不符合声明", "a value is repeated");
+  }
+  if (spec.kind === "list" && Array.isArray(v) && v.length <= $MAX_LIST) {
+    const fields = spec.fields ?? [];
+    for (let i = 0; i < v.length; i++) {
+      const rec: unknown = v[i];
+      if (!$isObject(rec)) return $err(`${path}[${i}]`, label, "应为记录对象", "expected a record object");
+      for (const f of fields) {
+        const fp = `${path}[${i}].${f.name}`;
+        const fl = `${label} › ${f.label}`;
+        if (!$hasOwn.call(rec, f.name)) {
+          if (!f.optional) return $err(fp, fl, "缺少此字段", "this field is missing");
+          continue;
+        }
+        const raw = rec[f.name];
+        if (raw === null && f.optional) continue;
+        const e = $valueError(f.spec, raw, fp, fl, $converter(f.spec));
+        if (e) return e;
+      }
+      const extra = $firstUnknownKey(rec, (k) => fields.some((f) => f.name === k));
+      if (extra !== null) return $unknown(`${path}[${i}].${extra}`, extra);
+    }
+  }
+  return $err(path, label, $BAD_ZH, $BAD_EN);
+}
+
+interface Prepared { inputs: unknown[]; grade: string; experts: number; scores: Float64Array }
+
+// --- the evaluator ----------------------------------------------------------------------------------
+
+interface Amount { decimal: string; number: number }
+
+/** Makes `evaluate(application, options)` for one ruleset description. */
+export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { trace?: boolean }) => unknown {
+  const amounts = new Map<Dec, Amount>();
+  const amount = (d: Dec): Amount => {
+    let a = amounts.get(d);
+    if (!a) {
+      a = Object.freeze({ decimal: $format(d), number: $toNumber(d) });
+      if (amounts.size < 100_000) amounts.set(d, a);
+    }
+    return a;
+  };
+  const convs = rs.inputs.map((i) => $converter(i.spec));
+  const judgedIndex = new Map(rs.judged.map((j, k) => [j.id, k] as [string, number]));
+  const counted = rs.judged.map((j, k) => [j, k] as [JudgedSpec, number]).filter(([j]) => j.rule.atLeast !== null);
+  const gradeNames = rs.grades.map((g) => g.name);
+  const inputNames = new Set(rs.inputs.map((i) => i.name));
+  const maxima = rs.sections.map((s) => s.items.map((i) => amount(i.max)));
+  const weights = rs.sections.map((s) => amount(s.weight));
+  const width = rs.judged.length;
+  // Scratch space reused by every call (evaluate is synchronous and never re-entered): the
+  // experts' score matrix, and each judged item's points, flag (0 none, 1 unscored, 2 spread) and spread.
+  let scratch = new Float64Array(0);
+  const judgedPoints = new Float64Array(width);
+  const judgedFlag = new Uint8Array(width);
+  const judgedSpread = new Float64Array(width);
+
+  function prepare(app: unknown): Prepared | null {
+    if (!$isObject(app)) return null;
+    for (const k in app) if ($hasOwn.call(app, k) && !$hasOwn.call($ENVELOPE, k)) return null;
+    if ($isEnumerable.call(app, "__proto__")) return null;
+    const id = app["id"];
+    if (id !== undefined && (typeof id !== "string" || !$withinLength(id, 200))) return null;
+    if (app["enterprise"] !== undefined && enterpriseError(app["enterprise"]) !== null) return null;
+    const grade = app["grade"];
+    if (typeof grade !== "string" || !gradeNames.includes(grade)) return null;
+    const raw = app["inputs"];
+    if (!$isObject(raw)) return null;
+    const inputs: unknown[] = new Array(rs.inputs.length);
+    let seen = 0;
+    for (let i = 0; i < rs.inputs.length; i++) {
+      const input = rs.inputs[i]!;
+      if (!$hasOwn.call(raw, input.name) || raw[input.name] === null) {
+        if (!input.omittable) return null;
+        if ($hasOwn.call(raw, input.name)) seen++;
+        inputs[i] = input.list ? [] : undefined;
+        continue;
+      }
+      seen++;
+      const v = convs[i]!(raw[input.name]);
+      if (v === $INVALID) return null;
+      inputs[i] = v;
+    }
+    if ($ownKeyCount(raw) !== seen) return null;
+    const experts = app["experts"];
+    if (experts === undefined) return counted.length > 0 ? null : { inputs, grade, experts: 0, scores: scratch };
+    if (!Array.isArray(experts) || experts.length > $MAX_EXPERTS) return null;
+    const need = experts.length * width;
+    if (scratch.length < need) scratch = new Float64Array(need);
+    const scores = scratch.fill(NaN, 0, need);
+    for (let e = 0; e < experts.length; e++) {
+      const ex: unknown = experts[e];
+      if (!$isObject(ex)) return null;
+      const name = ex["name"];
+      const s = ex["scores"];
+      if (typeof name !== "string" || !$withinLength(name, 100)) return null;
+      if (!$isObject(s)) return null;
+      if ($ownKeyCount(ex) !== 2) return null;
+      if ($isEnumerable.call(s, "__proto__")) return null;
+      const base = e * width;
+      for (const id in s) {
+        if (!$hasOwn.call(s, id)) continue;
+        const k = judgedIndex.get(id);
+        if (k === undefined) return null;
+        const v = s[id];
+        if (v === undefined) continue;
+        const d = scoreDec(v);
+        if (d === null || d < 0 || d > rs.judged[k]!.max) return null;
+        scores[base + k] = d;
+      }
+    }
+    for (const [c, k] of counted) {
+      let given = 0;
+      for (let e = 0; e < experts.length; e++) if (scores[e * width + k] === scores[e * width + k]) given++;
+      if (given < c.rule.atLeast!) return null;
+    }
+    return { inputs, grade, experts: experts.length, scores };
+  }
+
+  function scoreDec(v: unknown): Dec | null {
+    if (typeof v === "number") return $fromNumber(v);
+    if (typeof v === "string" && $SCORE_STRING.test(v)) return $parseDec(v);
+    return null;
+  }
+
+  function enterpriseError(e: unknown): AotError | null {
+    if (!$isObject(e)) return $err("enterprise", "企业信息", "应为对象", "expected an object");
+    for (const k of Object.keys(e)) {
+      if (!$hasOwn.call($ENTERPRISE, k)) return $unknown(`enterprise.${k}`, k);
+      const v = e[k];
+      const [max, label] = $ENTERPRISE[k]!;
+      if (v !== undefined && (typeof v !== "string" || !$withinLength(v, max))) return $err(`enterprise.${k}`, label, `应为文字（不超过 ${max} 字）`, `expected text (at most ${max} characters)`);
+    }
+    return null;
+  }
+
+  /** The first problem, in the order of the application's parts. */
+  function firstError(app: unknown): AotError {
+    if (!$isObject(app)) return $err("(根)", "申请", "应为 JSON 对象", "expected a JSON object");
+    const extra = $firstUnknownKey(app, (k) => $hasOwn.call($ENVELOPE, k));
+    if (extra !== null) return $unknown(extra, extra);
+    const id = app["id"];
+    if (id !== undefined && (typeof id !== "string" || !$withinLength(id, 200))) return $err("id", "申请编号", "应为文字（不超过 200 字）", "expected text (at most 200 characters)");
+    if (app["enterprise"] !== undefined) { const e = enterpriseError(app["enterprise"]); if (e) return e; }
+    const grade = app["grade"];
+    if (typeof grade !== "string" || !gradeNames.includes(grade)) return $err("grade", "申报等级", `应为${gradeNames.join("、")}之一`, `expected one of ${gradeNames.join(", ")}`);
+    const raw = app["inputs"];
+    if (!$isObject(raw)) return $err("inputs", "申报事实", "应为对象", "expected an object");
+    for (let i = 0; i < rs.inputs.length; i++) {
+      const input = rs.inputs[i]!;
+      const path = `inputs.${input.name}`;
+      if (!$hasOwn.call(raw, input.name) || raw[input.name] === null) {
+        if (!input.omittable) return $err(path, input.label, "缺少此输入项", "this input is missing");
+        continue;
+      }
+      const e = $valueError(input.spec, raw[input.name], path, input.label, convs[i]!);
+      if (e) return e;
+    }
+    const extraInput = $firstUnknownKey(raw, (k) => inputNames.has(k));
+    if (extraInput !== null) return $unknown(`inputs.${extraInput}`, extraInput);
+    const experts = app["experts"];
+    if (experts !== undefined) {
+      if (!Array.isArray(experts) || experts.length > $MAX_EXPERTS) return $err("experts", "专家评分", `应为专家评分数组，至多 ${$MAX_EXPERTS} 位专家`, `expected an array of at most ${$MAX_EXPERTS} experts`);
+      for (let e = 0; e < experts.length; e++) {
+        const ex: unknown = experts[e];
+        if (!$isObject(ex)) return $err(`experts[${e}]`, "专家评分", "应为 { name, scores }", "expected { name, scores }");
+        const name = ex["name"];
+        if (typeof name !== "string" || !$withinLength(name, 100)) return $err(`experts[${e}].name`, "专家姓名", "应为专家姓名（不超过 100 字）", "expected the expert's name (at most 100 characters)");
+        const s = ex["scores"];
+        if (!$isObject(s)) return $err(`experts[${e}].scores`, "评分", "应为 { 项目编号: 分数 }", "expected { itemId: score }");
+        const extraKey = $firstUnknownKey(ex, (k) => k === "name" || k === "scores");
+        if (extraKey !== null) return $unknown(`experts[${e}].${extraKey}`, extraKey);
+        const badId = $firstUnknownKey(s, (k) => judgedIndex.has(k));
+        if (badId !== null) return $unknown(`experts[${e}].scores.${badId}`, badId);
+        for (const id of Object.keys(s)) {
+          const v = s[id];
+          if (v === undefined) continue;
+          const d = scoreDec(v);
+          const j = rs.judged[judgedIndex.get(id)!]!;
+          if (d === null || d < 0 || d > j.max) return $err(`experts[${e}].scores.${id}`, `专家评分 ${id}`, `应为 0 至 ${$format(j.max)} 之间的分数`, `expected a score from 0 to ${$format(j.max)}`);
+        }
+      }
+    }
+    const list = Array.isArray(experts) ? experts : [];
+    for (const [c] of counted) {
+      let given = 0;
+      for (const ex of list) { const s = $isObject(ex) ? ex["scores"] : undefined; if ($isObject(s) && $hasOwn.call(s, c.id) && s[c.id] !== undefined) given++; }
+      if (given < c.rule.atLeast!) {
+        const path = `experts[*].scores.${c.id}`;
+        return { path, label: `专家评分 ${c.label}`, message: `${path}（专家评分 ${c.label}）：按${c.rule.name}，须至少 ${c.rule.atLeast} 位专家评分，实有 ${given} 位`, messageEn: `${path} (expert scores for ${c.id}): ${c.rule.nameEn} requires at least ${c.rule.atLeast} experts' scores, found ${given}` };
+      }
+    }
+    return $err("(根)", "申请", "申请无法读取", "the application could not be read");
+  }
+
+  /** Item k's combined points, flag and spread, into judgedPoints/judgedFlag/judgedSpread. */
+  function combine(rule: ExpertSpec, scores: Float64Array, experts: number, k: number, max: Dec): void {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let sum = 0;
+    let n = 0;
+    for (let e = 0; e < experts; e++) {
+      const d = scores[e * width + k]!;
+      if (d !== d) continue;
+      sum += d;
+      n++;
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    }
+    const scored = n;
+    if (rule.trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
+    let pts = n === 0 ? 0 : n === 1 ? sum : $div(sum, n * $SCALE) ?? 0;
+    if (rule.round !== null && rule.round > 0) pts = $roundTo(pts, rule.round);
+    if (pts > max) pts = max;
+    const spread = scored > 0 ? hi - lo : 0;
+    judgedPoints[k] = pts;
+    judgedSpread[k] = spread;
+    judgedFlag[k] = scored === 0 ? 1 : rule.spread !== null && spread > rule.spread ? 2 : 0;
+  }
+
+  function run(p: Prepared, app: Record<string, unknown>): unknown {
+    const I = p.inputs;
+    const R: unknown[][] = [];
+    for (let k = 0; k < width; k++) {
+      const j = rs.judged[k]!;
+      combine(j.rule, p.scores, p.experts, k, j.max);
+    }
+    let total = 0;
+    const sections: unknown[] = new Array(rs.sections.length);
+    const flags: unknown[] = [];
+    for (let s = 0; s < rs.sections.length; s++) {
+      const sec = rs.sections[s]!;
+      let sum = 0;
+      const items: unknown[] = new Array(sec.items.length);
+      for (let i = 0; i < sec.items.length; i++) {
+        const item = sec.items[i]!;
+        const raw = item.judged >= 0 ? judgedPoints[item.judged]! : item.score!(I, R);
+        let pts = raw < 0 ? 0 : raw;
+        if (item.cap !== null && pts > item.cap) pts = item.cap;
+        sum += pts;
+        if (item.judged >= 0 && judgedFlag[item.judged] !== 0) {
+          const unscored = judgedFlag[item.judged] === 1;
+          flags.push({
+            item: item.id,
+            kind: unscored ? "unscored" : "spread",
+            message: unscored
+              ? `${item.id} 无专家评分，按 0 分计`
+              : `${item.id} 专家评分相差 ${$format(judgedSpread[item.judged]!)} 分，超过 ${$format(rs.judged[item.judged]!.rule.spread ?? 0)} 分，请复核`,
+          });
+        }
+        items[i] = { id: item.id, points: amount(pts), maximum: maxima[s]![i]! };
+      }
+      if (sec.cap !== null && sum > sec.cap) sum = sec.cap;
+      total += sum;
+      sections[s] = { id: sec.id, title: sec.title, points: amount(sum), weight: weights[s]!, items };
+    }
+    let vetoed = false;
+    const vetoes: unknown[] = new Array(rs.vetoes.length);
+    for (let v = 0; v < rs.vetoes.length; v++) {
+      const veto = rs.vetoes[v]!;
+      const hit = veto.test(I, R);
+      if (hit) vetoed = true;
+      vetoes[v] = { id: veto.id, text: veto.label, applies: hit };
+    }
+    const appDate = rs.applicationDateIndex !== null ? (I[rs.applicationDateIndex] as number | undefined) : undefined;
+    const common: string[] = [];
+    for (const c of rs.eligibility) if (!c.test(I, R)) common.push(c.id);
+    const eligibility: { grade: string; eligible: boolean; failed: string[] }[] = new Array(rs.grades.length);
+    let applied: GradeSpec | null = null;
+    let appliedEligible = false;
+    for (let g = 0; g < rs.grades.length; g++) {
+      const grade = rs.grades[g]!;
+      const failed = common.slice();
+      for (const c of grade.requirements) if (!c.test(I, R)) failed.push(c.id);
+      if (grade.window && !(appDate !== undefined && appDate >= grade.window[0] && appDate <= grade.window[1])) failed.push(`${grade.name}.申报期`);
+      eligibility[g] = { grade: grade.name, eligible: failed.length === 0, failed };
+      if (applied === null && grade.name === p.grade) { applied = grade; appliedEligible = failed.length === 0; }
+    }
+    const passMark = applied!.pass ?? 0;
+    const passed = total >= passMark;
+    return {
+      ruleset: { title: rs.title, year: rs.year, document: rs.document },
+      ...(typeof app["id"] === "string" ? { id: app["id"] } : {}),
+      total: amount(total),
+      maximum: amount(rs.total),
+      sections,
+      vetoes,
+      eligibility,
+      outcome: {
+        grade: p.grade,
+        eligible: appliedEligible,
+        vetoed,
+        score: amount(total),
+        passMark: amount(passMark),
+        passed,
+        granted: appliedEligible && !vetoed && passed,
+      },
+      flags,
+    };
+  }
+
+  return function evaluate(application: unknown, options?: { trace?: boolean }): unknown {
+    if (options !== undefined && options !== null && options.trace !== undefined && options.trace !== false) {
+      throw new Error("编译后的模块不提供评分依据（trace），请用引擎 @jsqc/engine 的 evaluate 取得完整依据 / a compiled module gives no trace: pass { trace: false } or use @jsqc/engine's evaluate for the full trace");
+    }
+    let p: Prepared | null;
+    try { p = prepare(application); } catch { p = null; }
+    if (!p) {
+      let e: AotError;
+      try { e = firstError(application); } catch { e = $err("(根)", "申请", "申请无法读取", "the application could not be read"); }
+      return { ok: false, errors: [e] };
+    }
+    return { ok: true, result: run(p, application as Record<string, unknown>) };
+  };
+}
