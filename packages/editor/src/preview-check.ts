@@ -14,7 +14,7 @@
  * - an expert's score: as if that expert did not score the item; should that leave the item
  *   with fewer experts than its rule requires, the refused scores count as 0 instead.
  */
-import { decimal as D } from "@jsqc/dsl";
+import { decimal as D, type FieldDecl, type InputDecl } from "@jsqc/dsl";
 import { evaluate, type CompiledItem, type EvaluationResult, type InputError, type Ruleset } from "@jsqc/engine";
 
 export type Application = { grade?: string; inputs?: Record<string, unknown>; experts?: { name: string; scores: Record<string, unknown> }[]; [k: string]: unknown };
@@ -178,7 +178,7 @@ function describe(rs: Ruleset, app: Application, loc: Loc, e: InputError): Omit<
   let label = inputLabel;
   let labelEn = inputEn;
   let raw: unknown = app.inputs?.[loc.name];
-  let decl = sym?.decl;
+  let decl: InputDecl | FieldDecl | undefined = sym?.decl;
   let kind = sym?.type.kind;
   if (loc.kind === "element") {
     label = `${inputLabel} 第 ${loc.index + 1} 项`;
