@@ -30,7 +30,10 @@ export interface Refusal {
   readonly labelEn: string;
   /** The value as given, as text ("" when missing). */
   readonly found: string;
-  /** Why it was refused. */
+  /** Why it was refused, to follow the label ("2 超过该项现行满分 1.5"). */
+  readonly reason: string;
+  readonly reasonEn: string;
+  /** The label and the reason in one sentence ("专家甲 对 三.② 的评分 2 超过该项现行满分 1.5"). */
   readonly message: string;
   readonly messageEn: string;
   readonly treatment: Treatment;
@@ -153,24 +156,27 @@ function lowest(rs: Ruleset, name: string): { value: unknown; shown: string } | 
 /** The refusal of one engine error at a known place, without its treatment yet. */
 function describe(rs: Ruleset, app: Application, loc: Loc, e: InputError): Omit<Refusal, "treatment"> {
   const key = keyOf(loc);
+  const out = (label: string, labelEn: string, found: string, reason: string, reasonEn: string, fix?: Refusal["fix"]) => ({
+    key, label, labelEn, found, reason, reasonEn,
+    message: loc.kind === "score" ? `${label} ${reason}` : `「${label}」${reason}`,
+    messageEn: `${labelEn}: ${reasonEn}`,
+    ...(fix ? { fix } : {}),
+  });
   if (loc.kind === "score") {
     const raw = app.experts?.[loc.expert]?.scores?.[loc.id];
     const found = valueText(raw);
     const item = rs.judged.find((i) => i.id === loc.id);
     const who = expertName(app, loc.expert);
-    if (!item) {
-      return { key, label: `${who.zh} 对 ${loc.id} 的评分`, labelEn: `${who.en}'s score for ${loc.id}`, found,
-        message: `${who.zh} 对 ${loc.id} 的评分：该项已不是专家评分项`, messageEn: `${who.en}'s score for ${loc.id}: the item is no longer scored by experts` };
-    }
+    if (!item) return out(`${who.zh} 对 ${loc.id} 的评分`, `${who.en}'s score for ${loc.id}`, found, "该项已不是专家评分项", "the item is no longer scored by experts");
     const il = itemLabel(item);
     const max = D.format(item.max);
     const d = asDec(raw);
-    const base = { key, label: `${who.zh} 对 ${il} 的评分`, labelEn: `${who.en}'s score for ${il}`, found };
+    const label = `${who.zh} 对 ${il} 的评分`;
+    const labelEn = `${who.en}'s score for ${il}`;
     if (d !== null && d > item.max) {
-      return { ...base, message: `${who.zh} 对 ${il} 的评分 ${found} 超过该项现行满分 ${max}`, messageEn: `${who.en}'s score ${found} for ${il} is above the item's current maximum ${max}`,
-        fix: { value: max, shown: max } };
+      return out(label, labelEn, found, `${found} 超过该项现行满分 ${max}`, `${found} is above the item's current maximum ${max}`, { value: max, shown: max });
     }
-    return { ...base, message: `${who.zh} 对 ${il} 的评分 ${found || "（空）"} 不是 0 至 ${max} 之间的分数`, messageEn: `${who.en}'s score ${found || "(empty)"} for ${il} is not a score from 0 to ${max}` };
+    return out(label, labelEn, found, `${found || "（空）"} 不是 0 至 ${max} 之间的分数`, `${found || "(empty)"} is not a score from 0 to ${max}`);
   }
   const sym = inputDecl(rs, loc.name);
   const inputLabel = sym?.decl.label?.value ?? loc.name;
@@ -196,23 +202,19 @@ function describe(rs: Ruleset, app: Application, loc: Loc, e: InputError): Omit<
     kind = f?.type.kind;
   }
   const found = valueText(raw);
-  const base = { key, label, labelEn, found };
-  if (raw === undefined || raw === null) {
-    return { ...base, message: `「${label}」未填：应为${e.expected}`, messageEn: `“${labelEn}” is missing: expected ${expectedEn(e)}` };
-  }
+  if (raw === undefined || raw === null) return out(label, labelEn, found, `未填：应为${e.expected}`, `missing: expected ${expectedEn(e)}`);
   if (decl && (kind === "count" || kind === "number")) {
     const max = decl.options.max ? D.parseDec(decl.options.max.value) : null;
     const d = asDec(raw);
     if (kind === "count" && d !== null && d % D.SCALE !== 0) {
-      return { ...base, message: `「${label}」填写的 ${found} 不是整数：应为${e.expected}`, messageEn: `“${labelEn}”: ${found} is not a whole number: expected ${expectedEn(e)}` };
+      return out(label, labelEn, found, `填写的 ${found} 不是整数：应为${e.expected}`, `${found} is not a whole number: expected ${expectedEn(e)}`);
     }
     if (d !== null && max !== null && d > max) {
       const shown = D.format(max);
-      return { ...base, message: `「${label}」填写的 ${found} 超过上限 ${shown}`, messageEn: `“${labelEn}”: ${found} is above the maximum ${shown}`,
-        fix: { value: kind === "count" ? D.toNumber(max) : shown, shown } };
+      return out(label, labelEn, found, `填写的 ${found} 超过上限 ${shown}`, `${found} is above the maximum ${shown}`, { value: kind === "count" ? D.toNumber(max) : shown, shown });
     }
   }
-  return { ...base, message: `「${label}」填写的 ${found} 不符合：应为${e.expected}`, messageEn: `“${labelEn}”: ${found} is refused: expected ${expectedEn(e)}` };
+  return out(label, labelEn, found, `填写的 ${found} 不符合：应为${e.expected}`, `${found} is refused: expected ${expectedEn(e)}`);
 }
 
 function clone(app: Application): Application {

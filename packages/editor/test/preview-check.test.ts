@@ -42,7 +42,8 @@ describe("the preview's check", () => {
     expect(r.key).toBe("score:0:三.2");
     expect(r.label).toBe("专家甲 对 三.② 的评分");
     expect(r.message).toBe("专家甲 对 三.② 的评分 2 超过该项现行满分 1.5");
-    expect(r.messageEn).toBe("专家甲's score 2 for 三.② is above the item's current maximum 1.5");
+    expect(r.reason).toBe("2 超过该项现行满分 1.5");
+    expect(r.messageEn).toBe("专家甲's score for 三.②: 2 is above the item's current maximum 1.5");
     expect(r.treatment).toBe("unscored");
     expect(r.fix).toEqual({ value: "1.5", shown: "1.5" });
     // The rest of the breakdown stays: every section is there, 三② scores 0 without its scores.
