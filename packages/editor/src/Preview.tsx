@@ -108,7 +108,7 @@ function ValueField({ rs, type, decl, value, onChange, testId, at, refused }: {
       const known = new Set(members(rs, type.element).map((m) => m.name));
       const bad = set.map((m, i) => refused.get(`${at}[${i}]`)).find((r) => r !== undefined);
       return (
-        <span className="set" data-testid={testId} {...(bad ? mark(bad, lang) : own)}>
+        <span data-testid={testId} {...(bad ? mark(bad, lang) : own)} className={bad || own.className ? "set refused" : "set"}>
           {set.filter((m) => !known.has(m)).map((m) => (
             <label key={`unknown-${m}`} className="refused">
               <input type="checkbox" checked onChange={() => onChange(set.filter((x) => x !== m))} />
@@ -128,7 +128,7 @@ function ValueField({ rs, type, decl, value, onChange, testId, at, refused }: {
       const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
       const fields = [...(rs.model.records.get(type.record)?.values() ?? [])].filter((f): f is Extract<Sym, { kind: "field" }> => f.kind === "field");
       return (
-        <table className="records" data-testid={testId} {...own}>
+        <table data-testid={testId} {...own} className={own.className ? "records refused" : "records"}>
           <thead><tr>{fields.map((f) => <th key={f.name}>{f.decl.label?.value ?? f.name}</th>)}<th /></tr></thead>
           <tbody>
             {rows.map((row, i) => (
