@@ -62,6 +62,13 @@ describe("the preview of a changed file in Chromium", () => {
     }
     await page.screenshot({ path: join(repo, "docs/images/preview-changed.png") });
 
+    // In English, the same in English.
+    await page.getByTestId("lang").click();
+    await expect.poll(() => page.getByTestId("refusal").first().textContent()).toBe("专家甲's score for 三.②: 2 is above the item's current maximum 1.5 (counted as not scored)Clamp to the new maximum (1.5)");
+    expect(await page.getByTestId("provisional").textContent()).toBe("provisional");
+    await page.getByTestId("lang").click();
+    await expect.poll(() => page.getByTestId("provisional").textContent()).toBe("暂定");
+
     // Clicking the label shows the field in the form.
     await page.getByTestId("refusal").first().getByRole("button").first().click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("score-0-三.2");

@@ -373,7 +373,7 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
             {check.refusals.slice(0, 50).map((r) => (
               <li key={r.key} data-testid="refusal" data-key={r.key}>
                 <button type="button" className="link" onClick={() => goTo(r)}>{lang === "zh" ? r.label : r.labelEn}</button>
-                {lang === "zh" ? `：${r.reason}` : `: ${r.reasonEn}`}（{cw.treatment[r.treatment]}）
+                {lang === "zh" ? `：${r.reason}（${cw.treatment[r.treatment]}）` : `: ${r.reasonEn} (${cw.treatment[r.treatment]})`}
                 {r.fix && (
                   <button type="button" className="fix" data-testid="fix" onClick={() => onApplication(applyFix(application, r))}>
                     {r.key.startsWith("score:") ? cw.clamp(r.fix.shown) : cw.clampMax(r.fix.shown)}

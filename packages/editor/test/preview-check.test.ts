@@ -91,6 +91,17 @@ describe("the preview's check", () => {
     expect(checkPreview(rs2024, fixed).status).toBe("definitive");
   });
 
+  test("last year's example without an input this year requires: named as missing, counted as its lowest value", () => {
+    const withNew = text.replace('input 有效体系认证证书数: count', 'input 首席质量官人数: count "首席质量官人数" min 1 max 5 unit "人"\n  en "Chief quality officers"\n\ninput 有效体系认证证书数: count');
+    const c = checkPreview(rules(withNew), app);
+    expect(c.status).toBe("provisional");
+    expect(c.refusals).toEqual([expect.objectContaining({
+      key: "input:首席质量官人数", label: "首席质量官人数", found: "", treatment: "lowest",
+      message: "「首席质量官人数」未填：应为非负整数（1–5）", messageEn: "Chief quality officers: missing: expected a whole number ≥ 0 (1–5)",
+    })]);
+    expect(c.result!.total.decimal).toBe((evaluate(rs2024, app) as { ok: true; result: { total: { decimal: string } } }).result.total.decimal);
+  });
+
   test("a refused set member and a list row's refused field are left out where they are", () => {
     const rows = app.inputs!["不良记录"];
     const typed: Application = {
