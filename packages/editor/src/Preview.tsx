@@ -358,7 +358,9 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
       <div className="app-form" hidden={tab !== "form"}>
         <div className="field">
           <label>{w.grade}</label>
-          <select data-testid="grade" value={application.grade ?? ""} onChange={(e) => onApplication({ ...application, grade: e.target.value })}>
+          <select data-testid="grade" {...mark(refused.get("grade"), lang)} value={application.grade ?? ""} onChange={(e) => onApplication({ ...application, grade: e.target.value })}>
+            {/* A grade this file does not have is shown as it is, never silently as another. */}
+            {!ruleset.grades.some((g) => g.name === application.grade) && <option value={application.grade ?? ""}>{application.grade ? `${application.grade} ✗` : w.none}</option>}
             {ruleset.grades.map((g) => <option key={g.name} value={g.name}>{g.label}</option>)}
           </select>
         </div>

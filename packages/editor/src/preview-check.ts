@@ -54,7 +54,8 @@ type Loc =
   | { kind: "input"; name: string }
   | { kind: "element"; name: string; index: number }
   | { kind: "field"; name: string; index: number; field: string }
-  | { kind: "score"; expert: number; id: string };
+  | { kind: "score"; expert: number; id: string }
+  | { kind: "grade" };
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -79,7 +80,7 @@ export function itemLabel(item: CompiledItem): string {
 
 /** Every path the engine may report for this application, mapped to where it is in the form. */
 function locations(rs: Ruleset, app: Application): Map<string, Loc> {
-  const m = new Map<string, Loc>();
+  const m = new Map<string, Loc>([["grade", { kind: "grade" }]]);
   for (const input of rs.inputs) m.set(`inputs.${input.name}`, { kind: "input", name: input.name });
   for (const [name, v] of Object.entries(app.inputs ?? {})) {
     m.set(`inputs.${name}`, { kind: "input", name });
@@ -105,6 +106,7 @@ function keyOf(loc: Loc): string {
     case "element": return `input:${loc.name}[${loc.index}]`;
     case "field": return `input:${loc.name}[${loc.index}].${loc.field}`;
     case "score": return `score:${loc.expert}:${loc.id}`;
+    case "grade": return "grade";
   }
 }
 
@@ -162,6 +164,12 @@ function describe(rs: Ruleset, app: Application, loc: Loc, e: InputError): Omit<
     messageEn: `${labelEn}: ${reasonEn}`,
     ...(fix ? { fix } : {}),
   });
+  if (loc.kind === "grade") {
+    // No grade to evaluate for: nothing is invented, the preview says so and waits for a choice.
+    const found = valueText(app.grade);
+    return out("申报等级", "Grade applied for", found, found ? `${found} 不是本规则文件的等级：应为${e.expected}` : `未选：应为${e.expected}`,
+      found ? `${found} is not a grade of this rule file: expected ${expectedEn(e)}` : `not chosen: expected ${expectedEn(e)}`);
+  }
   if (loc.kind === "score") {
     const raw = app.experts?.[loc.expert]?.scores?.[loc.id];
     const found = valueText(raw);
@@ -243,7 +251,9 @@ export function checkPreview(rs: Ruleset, app: Application): PreviewCheck {
     if (seen.has(r.key)) continue;
     seen.add(r.key);
     let treatment: Treatment = "none";
-    if (loc.kind === "score") {
+    if (loc.kind === "grade") {
+      treatment = "none";
+    } else if (loc.kind === "score") {
       delete patched.experts![loc.expert]!.scores[loc.id];
       treatment = "unscored";
     } else if (loc.kind === "input") {

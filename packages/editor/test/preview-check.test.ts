@@ -102,6 +102,13 @@ describe("the preview's check", () => {
     expect(c.result!.total.decimal).toBe((evaluate(rs2024, app) as { ok: true; result: { total: { decimal: string } } }).result.total.decimal);
   });
 
+  test("a grade the file does not have is named; nothing is evaluated for an invented grade", () => {
+    const c = checkPreview(rs2024, { ...app, grade: "AAAA" });
+    expect(c.status).toBe("invalid");
+    expect(c.result).toBeNull();
+    expect(c.refusals).toEqual([expect.objectContaining({ key: "grade", label: "申报等级", found: "AAAA", treatment: "none", message: "「申报等级」AAAA 不是本规则文件的等级：应为A、AA、AAA之一" })]);
+  });
+
   test("a refused set member and a list row's refused field are left out where they are", () => {
     const rows = app.inputs!["不良记录"];
     const typed: Application = {
