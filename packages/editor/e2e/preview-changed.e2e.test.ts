@@ -60,6 +60,9 @@ describe("the preview of a changed file in Chromium", () => {
       expect(await score.getAttribute("class")).toBe("refused");
       expect(await score.inputValue()).toBe("2");
     }
+    // In the breakdown, the item the refused scores belong to is marked too; the others are not.
+    expect(await page.getByTestId("item-三.2").getAttribute("class")).toBe("refused-item");
+    expect(await page.locator("li.refused-item").count()).toBe(1);
     await page.screenshot({ path: join(repo, "docs/images/preview-changed.png") });
 
     // In English, the same in English.
@@ -83,6 +86,7 @@ describe("the preview of a changed file in Chromium", () => {
     if (!definitive.ok) throw new Error(JSON.stringify(definitive.errors));
     await expect.poll(() => page.getByTestId("total").textContent()).toBe(definitive.result.total.decimal);
     expect(await page.getByTestId("item-三.2").textContent()).toContain("1.5/1.5");
+    expect(await page.locator("li.refused-item").count()).toBe(0);
     expect(await page.getByTestId("score-0-三.2").inputValue()).toBe("1.5");
     // The example file is untouched.
     expect(JSON.parse(await readFile(join(repo, "examples", EXAMPLE), "utf8"))).toEqual(app);

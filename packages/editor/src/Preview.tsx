@@ -10,7 +10,7 @@ import { useContext, useEffect, useMemo, useState } from "react";
 import type { Sym } from "@jsqc/dsl";
 import type { CompiledInput, EvaluationResult, Ruleset, Source } from "@jsqc/engine";
 import { LangContext, useWords } from "./i18n.js";
-import { applyFix, checkPreview, typedNumber, type Application, type Refusal, type Treatment } from "./preview-check.js";
+import { affectedItems, applyFix, checkPreview, typedNumber, type Application, type Refusal, type Treatment } from "./preview-check.js";
 
 export type { Application };
 
@@ -225,9 +225,10 @@ function Bar({ value, max }: { value: number; max: number }) {
   return <span className="bar"><span style={{ width: `${pct}%` }} /></span>;
 }
 
-function Breakdown({ result, onSource, provisional }: { result: EvaluationResult; onSource: (s: Source) => void; provisional: boolean }) {
+function Breakdown({ result, onSource, provisional, affected }: { result: EvaluationResult; onSource: (s: Source) => void; provisional: boolean; affected: ReadonlyMap<string, Refusal[]> }) {
   const w = useWords();
-  const cw = CHECK_WORDS[useContext(LangContext)];
+  const lang = useContext(LangContext);
+  const cw = CHECK_WORDS[lang];
   const o = result.outcome;
   return (
     <div className={provisional ? "breakdown provisional" : "breakdown"} data-testid="breakdown" data-provisional={provisional ? "true" : "false"}>
@@ -246,8 +247,10 @@ function Breakdown({ result, onSource, provisional }: { result: EvaluationResult
           </h4>
           <ul>
             {s.items.map((i) => (
-              <li key={i.id} data-testid={`item-${i.id}`}>
+              <li key={i.id} data-testid={`item-${i.id}`} className={affected.has(i.id) ? "refused-item" : undefined}
+                title={affected.get(i.id)?.map((r) => (lang === "zh" ? r.message : r.messageEn)).join("\n")}>
                 <span className="num">{i.number}</span>
+                {affected.has(i.id) && <span className="provisional-badge" data-testid={`item-provisional-${i.id}`}>{cw.provisional}</span>}
                 <span className="pts">{i.points.decimal}/{i.maximum.decimal}</span>
                 <button type="button" className="reason link" title={w.clickToSource} data-testid={`reason-${i.id}`} onClick={() => i.source && onSource(i.source)}>
                   {i.reason || i.text}
@@ -321,6 +324,7 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
   const check = useMemo(() => (ruleset ? checkPreview(ruleset, carried) : null), [ruleset, carried]);
   const lang = useContext(LangContext);
   const cw = CHECK_WORDS[lang];
+  const affected = useMemo(() => (ruleset && check && check.refusals.length > 0 ? affectedItems(ruleset, check.refusals) : new Map<string, Refusal[]>()), [ruleset, check]);
   const refused: Refused = useMemo(() => (check && check.refusals.length > 0 ? new Map(check.refusals.map((r) => [r.key, r])) : NONE), [check]);
   // After the breakdown is on screen: the keystroke-to-preview benchmark reads this.
   useEffect(() => {
@@ -392,7 +396,7 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
           {check.status === "provisional" && <p className="how">{cw.how}</p>}
         </div>
       )}
-      <div hidden={tab !== "result"}>{check?.result && <Breakdown result={check.result} onSource={onSource} provisional={check.status === "provisional"} />}</div>
+      <div hidden={tab !== "result"}>{check?.result && <Breakdown result={check.result} onSource={onSource} provisional={check.status === "provisional"} affected={affected} />}</div>
     </div>
   );
 }

@@ -333,3 +333,21 @@ export function typedNumber(text: string, kind: "count" | "number"): unknown {
   const n = Number(text);
   return Number.isFinite(n) ? n : text;
 }
+
+/**
+ * The breakdown's items a refusal touches, by item id: a judged item whose score was refused, and
+ * every item that reads a refused input (or a field of its list).
+ */
+export function affectedItems(rs: Ruleset, refusals: readonly Refusal[]): Map<string, Refusal[]> {
+  const out = new Map<string, Refusal[]>();
+  const add = (id: string, r: Refusal) => out.set(id, [...(out.get(id) ?? []), r]);
+  for (const r of refusals) {
+    const score = /^score:\d+:(.*)$/.exec(r.key);
+    if (score) { add(score[1]!, r); continue; }
+    const input = /^input:([^[]+)/.exec(r.key);
+    const index = input ? rs.inputIndex.get(input[1]!) : undefined;
+    if (index === undefined) continue;
+    for (const item of rs.items) if (item.reads.includes(index)) add(item.id, r);
+  }
+  return out;
+}

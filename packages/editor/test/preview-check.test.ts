@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
 import { compile, evaluate, type Ruleset } from "@jsqc/engine";
-import { applyFix, checkPreview, typedNumber, type Application } from "../src/preview-check.js";
+import { affectedItems, applyFix, checkPreview, typedNumber, type Application } from "../src/preview-check.js";
 
 const repo = new URL("../../../", import.meta.url).pathname;
 const text = readFileSync(`${repo}rules/2024.rules`, "utf8");
@@ -53,6 +53,9 @@ describe("the preview's check", () => {
     expect(item.points.decimal).toBe("0");
     expect(item.maximum.decimal).toBe("1.5");
     expect(result.sections.find((s) => s.id === "一")!.points.decimal).toBe("10");
+    const affected = affectedItems(rs, c.refusals);
+    expect([...affected.keys()]).toEqual(["三.2"]);
+    expect(affected.get("三.2")).toHaveLength(app.experts!.length);
   });
 
   test("clamping every refused score to the new maximum makes the preview definitive", () => {
@@ -81,6 +84,7 @@ describe("the preview's check", () => {
     expect(r.messageEn).toContain("2.5 is not a whole number");
     expect(r.fix).toBeUndefined();
     expect(c.result!.sections.find((s) => s.id === "三")!.items.find((i) => i.id === "三.1")!.points.decimal).toBe("0");
+    expect([...affectedItems(rs2024, c.refusals).keys()]).toEqual(["三.1"]);
   });
 
   test("a count above its maximum offers the maximum", () => {
