@@ -2,13 +2,49 @@
  * The score preview: a form generated from the rule file's inputs (the right widget per type),
  * and the breakdown the engine gives for it — a bar per section, each item's points and reason,
  * vetoes, eligibility and the outcome. Clicking a reason selects the rule text it came from.
+ * An application the rule file now refuses keeps its breakdown, marked provisional: the refused
+ * values are marked where they are in the form, listed with their labels and reasons, and a value
+ * above a maximum has a one-click fix (preview-check.ts).
  */
-import { useEffect, useMemo, useState } from "react";
+import { useContext, useEffect, useMemo, useState } from "react";
 import type { Sym } from "@jsqc/dsl";
-import { evaluate, type CompiledInput, type EvaluationResult, type Ruleset, type Source } from "@jsqc/engine";
-import { useWords } from "./i18n.js";
+import type { CompiledInput, EvaluationResult, Ruleset, Source } from "@jsqc/engine";
+import { LangContext, useWords } from "./i18n.js";
+import { affectedItems, applyFix, checkPreview, typedNumber, type Application, type Refusal, type Treatment } from "./preview-check.js";
 
-export type Application = { grade?: string; inputs?: Record<string, unknown>; experts?: { name: string; scores: Record<string, unknown> }[]; [k: string]: unknown };
+export type { Application };
+
+/** The words of the provisional preview (kept here, beside the only component that uses them). */
+const CHECK_WORDS = {
+  zh: {
+    provisional: "暂定",
+    provisionalTitle: "暂定结果：以下填写的值不符合当前规则文件，未计入",
+    invalidTitle: "申请数据与规则文件不符，无法评分：",
+    how: "未计入的值：可选项按未填计；必填的数值、个数、是否项按其最小值（0 或下限；否）计；列表中必填字段不符的整行不计；专家评分按该专家未评此项计（若因此专家人数不足，则按 0 分计）。",
+    treatment: { absent: "按未填计", lowest: "按最小值计", row: "该行不计", member: "该项不计", unscored: "按未评计", zero: "按 0 分计", none: "无法计入" } as Record<Treatment, string>,
+    clamp: (v: string) => `按新满分计（${v}）`,
+    clampMax: (v: string) => `按上限计（${v}）`,
+    clampAll: (n: number) => `全部 ${n} 处按新满分 / 上限计`,
+  },
+  en: {
+    provisional: "provisional",
+    provisionalTitle: "Provisional result: these values do not fit the rule file as it now is and are left out",
+    invalidTitle: "The application does not fit the rule file and cannot be scored:",
+    how: "Values left out: an optional input counts as not given; a required number, count or yes/no as its lowest value (0 or its minimum; no); a list's row whose required field is refused is left out; an expert's score as not given by that expert (as 0 if that leaves the item short of experts).",
+    treatment: { absent: "counted as not given", lowest: "counted as its lowest value", row: "row left out", member: "member left out", unscored: "counted as not scored", zero: "counted as 0", none: "cannot be counted" } as Record<Treatment, string>,
+    clamp: (v: string) => `Clamp to the new maximum (${v})`,
+    clampMax: (v: string) => `Clamp to the maximum (${v})`,
+    clampAll: (n: number) => `Clamp all ${n} to their maxima`,
+  },
+};
+
+type Refused = ReadonlyMap<string, Refusal>;
+const NONE: Refused = new Map();
+
+/** The attributes that mark a refused value where it is in the form. */
+function mark(r: Refusal | undefined, lang: "zh" | "en"): Record<string, string> {
+  return r ? { className: "refused", "data-refused": r.key, title: lang === "zh" ? r.message : r.messageEn } : {};
+}
 
 interface Props {
   readonly ruleset: Ruleset | null;
@@ -25,18 +61,22 @@ function members(rs: Ruleset, enumName: string): { name: string; label: string }
   return sym?.kind === "enum" ? sym.decl.members.map((m) => ({ name: m.name.value, label: m.label?.value ?? m.name.value })) : [];
 }
 
-function ValueField({ rs, type, decl, value, onChange, testId }: {
+function ValueField({ rs, type, decl, value, onChange, testId, at, refused }: {
   rs: Ruleset; type: Extract<Sym, { kind: "input" | "field" }>["type"]; decl: Extract<Sym, { kind: "input" | "field" }>["decl"];
   value: unknown; onChange: (v: unknown) => void; testId: string;
+  /** This value's key in the refusals (`input:名`, `input:名[i].字段`), and the refusals. */
+  at: string; refused: Refused;
 }) {
   const w = useWords();
+  const lang = useContext(LangContext);
+  const own = mark(refused.get(at), lang);
   const min = decl.options.min?.value;
   const max = decl.options.max?.value;
   switch (type.kind) {
     case "bool":
       return (
         <label className="switch">
-          <input type="checkbox" data-testid={testId} checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+          <input type="checkbox" data-testid={testId} {...own} checked={value === true} onChange={(e) => onChange(e.target.checked)} />
           <span>{value === true ? w.yes : w.no}</span>
         </label>
       );
@@ -44,26 +84,37 @@ function ValueField({ rs, type, decl, value, onChange, testId }: {
     case "number":
       return (
         <span className="number">
-          <input type="number" data-testid={testId} value={value === undefined || value === null ? "" : String(value)} min={min} max={max} step={type.kind === "count" ? 1 : "any"}
-            onChange={(e) => onChange(e.target.value === "" ? undefined : type.kind === "count" ? Number.parseInt(e.target.value, 10) : e.target.value)} />
+          {/* Exactly what was typed: a count of 2.5 stays 2.5 (refused and marked), never rounded. A
+              number is handed to React as a number, so that "3.0" being typed is not rewritten as "3". */}
+          <input type="number" data-testid={testId} {...own} value={value === undefined || value === null ? "" : typeof value === "number" ? value : String(value)} min={min} max={max} step={type.kind === "count" ? 1 : "any"}
+            onChange={(e) => onChange(typedNumber(e.target.value, type.kind as "count" | "number"))} />
           {decl.options.unit ? <span className="unit">{decl.options.unit.value}</span> : null}
         </span>
       );
     case "date":
-      return <input type="date" data-testid={testId} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || null)} />;
+      return <input type="date" data-testid={testId} {...own} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || null)} />;
     case "text":
-      return <input type="text" data-testid={testId} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
+      return <input type="text" data-testid={testId} {...own} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
     case "enum":
       return (
-        <select data-testid={testId} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+        <select data-testid={testId} {...own} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
           <option value="">{w.none}</option>
+          {typeof value === "string" && value !== "" && !members(rs, type.name).some((m) => m.name === value) && <option value={value}>{value} ✗</option>}
           {members(rs, type.name).map((m) => <option key={m.name} value={m.name}>{m.label}</option>)}
         </select>
       );
     case "set": {
       const set = Array.isArray(value) ? (value as string[]) : [];
+      const known = new Set(members(rs, type.element).map((m) => m.name));
+      const bad = set.map((m, i) => refused.get(`${at}[${i}]`)).find((r) => r !== undefined);
       return (
-        <span className="set" data-testid={testId}>
+        <span data-testid={testId} {...(bad ? mark(bad, lang) : own)} className={bad || own.className ? "set refused" : "set"}>
+          {set.filter((m) => !known.has(m)).map((m) => (
+            <label key={`unknown-${m}`} className="refused">
+              <input type="checkbox" checked onChange={() => onChange(set.filter((x) => x !== m))} />
+              {m} ✗
+            </label>
+          ))}
           {members(rs, type.element).map((m) => (
             <label key={m.name}>
               <input type="checkbox" checked={set.includes(m.name)} onChange={(e) => onChange(e.target.checked ? [...set, m.name] : set.filter((x) => x !== m.name))} />
@@ -77,14 +128,14 @@ function ValueField({ rs, type, decl, value, onChange, testId }: {
       const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
       const fields = [...(rs.model.records.get(type.record)?.values() ?? [])].filter((f): f is Extract<Sym, { kind: "field" }> => f.kind === "field");
       return (
-        <table className="records" data-testid={testId}>
+        <table data-testid={testId} {...own} className={own.className ? "records refused" : "records"}>
           <thead><tr>{fields.map((f) => <th key={f.name}>{f.decl.label?.value ?? f.name}</th>)}<th /></tr></thead>
           <tbody>
             {rows.map((row, i) => (
-              <tr key={i}>
+              <tr key={i} {...mark(refused.get(`${at}[${i}]`) ?? [...refused.values()].find((r) => r.key.startsWith(`${at}[${i}].`) && !fields.some((f) => r.key === `${at}[${i}].${f.name}`)), lang)}>
                 {fields.map((f) => (
                   <td key={f.name}>
-                    <ValueField rs={rs} type={f.type} decl={f.decl} value={row[f.name]} testId={`${testId}-${i}-${f.name}`}
+                    <ValueField rs={rs} type={f.type} decl={f.decl} value={row[f.name]} testId={`${testId}-${i}-${f.name}`} at={`${at}[${i}].${f.name}`} refused={refused}
                       onChange={(v) => onChange(rows.map((r, k) => (k === i ? { ...r, [f.name]: v } : r)))} />
                   </td>
                 ))}
@@ -103,7 +154,7 @@ function ValueField({ rs, type, decl, value, onChange, testId }: {
   }
 }
 
-function InputRow({ rs, input, app, onApplication }: { rs: Ruleset; input: CompiledInput; app: Application; onApplication: (a: Application) => void }) {
+function InputRow({ rs, input, app, onApplication, refused }: { rs: Ruleset; input: CompiledInput; app: Application; onApplication: (a: Application) => void; refused: Refused }) {
   const value = app.inputs?.[input.name];
   const set = (v: unknown) => {
     const inputs = { ...(app.inputs ?? {}) };
@@ -115,13 +166,14 @@ function InputRow({ rs, input, app, onApplication }: { rs: Ruleset; input: Compi
   return (
     <div className="field">
       <label title={help ?? input.sym.decl.options.en?.value}>{input.label}</label>
-      <ValueField rs={rs} type={input.sym.type} decl={input.sym.decl} value={value} onChange={set} testId={`input-${input.name}`} />
+      <ValueField rs={rs} type={input.sym.type} decl={input.sym.decl} value={value} onChange={set} testId={`input-${input.name}`} at={`input:${input.name}`} refused={refused} />
     </div>
   );
 }
 
-function Experts({ rs, app, onApplication }: { rs: Ruleset; app: Application; onApplication: (a: Application) => void }) {
+function Experts({ rs, app, onApplication, refused }: { rs: Ruleset; app: Application; onApplication: (a: Application) => void; refused: Refused }) {
   const w = useWords();
+  const lang = useContext(LangContext);
   const experts = app.experts ?? [];
   const setScore = (e: number, id: string, v: string) => {
     const next = experts.map((x, k) => {
@@ -155,7 +207,7 @@ function Experts({ rs, app, onApplication }: { rs: Ruleset; app: Application; on
               <th title={item.text}>{item.id}（≤{item.max / 1_000_000}）</th>
               {experts.map((x, e) => (
                 <td key={e}>
-                  <input type="number" min={0} max={item.max / 1_000_000} step="0.25" data-testid={`score-${e}-${item.id}`}
+                  <input type="number" min={0} max={item.max / 1_000_000} step="0.25" data-testid={`score-${e}-${item.id}`} {...mark(refused.get(`score:${e}:${item.id}`), lang)}
                     value={x.scores[item.id] === undefined ? "" : String(x.scores[item.id])} onChange={(ev) => setScore(e, item.id, ev.target.value)} />
                 </td>
               ))}
@@ -173,12 +225,15 @@ function Bar({ value, max }: { value: number; max: number }) {
   return <span className="bar"><span style={{ width: `${pct}%` }} /></span>;
 }
 
-function Breakdown({ result, onSource }: { result: EvaluationResult; onSource: (s: Source) => void }) {
+function Breakdown({ result, onSource, provisional, affected }: { result: EvaluationResult; onSource: (s: Source) => void; provisional: boolean; affected: ReadonlyMap<string, Refusal[]> }) {
   const w = useWords();
+  const lang = useContext(LangContext);
+  const cw = CHECK_WORDS[lang];
   const o = result.outcome;
   return (
-    <div className="breakdown" data-testid="breakdown">
+    <div className={provisional ? "breakdown provisional" : "breakdown"} data-testid="breakdown" data-provisional={provisional ? "true" : "false"}>
       <div className={`outcome ${o.granted ? "ok" : "no"}`} data-testid="outcome">
+        {provisional && <span className="provisional-badge" data-testid="provisional">{cw.provisional}</span>}
         <strong>{w.total} <span data-testid="total">{result.total.decimal}</span> / {result.maximum.decimal}</strong>
         <span>{o.grade} · {o.eligible ? w.eligible : w.notEligible} · {o.vetoed ? w.vetoed : w.notVetoed} · {w.passMark} {o.passMark.decimal}</span>
         <span className="verdict">{o.granted ? `✓ ${w.granted}` : `✗ ${w.notGranted}`}</span>
@@ -192,8 +247,10 @@ function Breakdown({ result, onSource }: { result: EvaluationResult; onSource: (
           </h4>
           <ul>
             {s.items.map((i) => (
-              <li key={i.id} data-testid={`item-${i.id}`}>
+              <li key={i.id} data-testid={`item-${i.id}`} className={affected.has(i.id) ? "refused-item" : undefined}
+                title={affected.get(i.id)?.map((r) => (lang === "zh" ? r.message : r.messageEn)).join("\n")}>
                 <span className="num">{i.number}</span>
+                {affected.has(i.id) && <span className="provisional-badge" data-testid={`item-provisional-${i.id}`}>{cw.provisional}</span>}
                 <span className="pts">{i.points.decimal}/{i.maximum.decimal}</span>
                 <button type="button" className="reason link" title={w.clickToSource} data-testid={`reason-${i.id}`} onClick={() => i.source && onSource(i.source)}>
                   {i.reason || i.text}
@@ -262,19 +319,34 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
   // item was removed) is carried to this one for the preview: fields the rule file no longer
   // declares are left out, and listed.
   const { carried, dropped } = useMemo(() => carry(ruleset, application), [ruleset, application]);
-  const evaluation = useMemo(() => {
-    if (!ruleset) return null;
-    return evaluate(ruleset, carried);
-  }, [ruleset, carried]);
+  // A value the file now refuses does not take the breakdown away: it is left out, marked where
+  // it is, and the rest is evaluated, provisionally.
+  const check = useMemo(() => (ruleset ? checkPreview(ruleset, carried) : null), [ruleset, carried]);
+  const lang = useContext(LangContext);
+  const cw = CHECK_WORDS[lang];
+  const affected = useMemo(() => (ruleset && check && check.refusals.length > 0 ? affectedItems(ruleset, check.refusals) : new Map<string, Refusal[]>()), [ruleset, check]);
+  const refused: Refused = useMemo(() => (check && check.refusals.length > 0 ? new Map(check.refusals.map((r) => [r.key, r])) : NONE), [check]);
   // After the breakdown is on screen: the keystroke-to-preview benchmark reads this.
   useEffect(() => {
     const timings = window.__jsqc?.timings;
     const last = timings?.[timings.length - 1];
     if (last && last.previewAt === undefined) last.previewAt = performance.now();
-  }, [evaluation]);
+  }, [check]);
   const [tab, setTab] = useState<"result" | "form">("result");
   if (!ruleset) return <div className="preview empty">{w.loading}</div>;
-  const o = evaluation?.ok ? evaluation.result.outcome : null;
+  const o = check?.result ? check.result.outcome : null;
+  const fixes = check?.refusals.filter((r) => r.fix) ?? [];
+  // Show a refused value in the form: the form's tab, the experts' table opened, the field focused.
+  const goTo = (r: Refusal) => {
+    setTab("form");
+    requestAnimationFrame(() => {
+      const el = document.querySelector<HTMLElement>(`[data-refused="${CSS.escape(r.key)}"]`);
+      const details = el?.closest("details");
+      if (details) details.open = true;
+      el?.scrollIntoView({ block: "center" });
+      el?.focus();
+    });
+  };
   return (
     <div className="preview" data-testid="preview">
       {stale && <div className="stale" data-testid="stale">{w.stale}</div>}
@@ -285,26 +357,46 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
           <option value="">{w.chooseExample}</option>
           {examples.map((x) => <option key={x.name} value={x.name}>{x.label}</option>)}
         </select>
-        {o && <span className={`mini ${o.granted ? "ok" : "no"}`}>{evaluation!.ok ? evaluation!.result.total.decimal : ""} · {o.granted ? w.granted : w.notGranted}</span>}
+        {o && <span className={`mini ${o.granted ? "ok" : "no"}`}>{check!.status === "provisional" ? `${cw.provisional} ` : ""}{check!.result!.total.decimal} · {o.granted ? w.granted : w.notGranted}</span>}
       </div>
       <div className="app-form" hidden={tab !== "form"}>
         <div className="field">
           <label>{w.grade}</label>
-          <select data-testid="grade" value={application.grade ?? ""} onChange={(e) => onApplication({ ...application, grade: e.target.value })}>
+          <select data-testid="grade" {...mark(refused.get("grade"), lang)} value={application.grade ?? ""} onChange={(e) => onApplication({ ...application, grade: e.target.value })}>
+            {/* A grade this file does not have is shown as it is, never silently as another. */}
+            {!ruleset.grades.some((g) => g.name === application.grade) && <option value={application.grade ?? ""}>{application.grade ? `${application.grade} ✗` : w.none}</option>}
             {ruleset.grades.map((g) => <option key={g.name} value={g.name}>{g.label}</option>)}
           </select>
         </div>
-        {ruleset.inputs.map((input) => <InputRow key={input.name} rs={ruleset} input={input} app={application} onApplication={onApplication} />)}
-        <Experts rs={ruleset} app={application} onApplication={onApplication} />
+        {ruleset.inputs.map((input) => <InputRow key={input.name} rs={ruleset} input={input} app={application} onApplication={onApplication} refused={refused} />)}
+        <Experts rs={ruleset} app={application} onApplication={onApplication} refused={refused} />
       </div>
       {dropped.length > 0 && <div className="carried" data-testid="carried">{w.carried}{dropped.join("、")}</div>}
-      {evaluation && !evaluation.ok && (
-        <div className="invalid" data-testid="invalid">
-          {w.invalidApplication}
-          <ul>{evaluation.errors.slice(0, 20).map((e, i) => <li key={i}>{e.message}</li>)}</ul>
+      {check && check.status !== "definitive" && (
+        <div className="invalid" data-testid={check.status === "provisional" ? "refusals" : "invalid"}>
+          <strong>{check.status === "provisional" ? cw.provisionalTitle : cw.invalidTitle}</strong>
+          <ul>
+            {check.refusals.slice(0, 50).map((r) => (
+              <li key={r.key} data-testid="refusal" data-key={r.key}>
+                <button type="button" className="link" onClick={() => goTo(r)}>{lang === "zh" ? r.label : r.labelEn}</button>
+                {lang === "zh" ? `：${r.reason}（${cw.treatment[r.treatment]}）` : `: ${r.reasonEn} (${cw.treatment[r.treatment]})`}
+                {r.fix && (
+                  <button type="button" className="fix" data-testid="fix" onClick={() => onApplication(applyFix(application, r))}>
+                    {r.key.startsWith("score:") ? cw.clamp(r.fix.shown) : cw.clampMax(r.fix.shown)}
+                  </button>
+                )}
+              </li>
+            ))}
+            {check.refusals.length > 50 && <li>…</li>}
+            {check.other.slice(0, 20).map((e, i) => <li key={`other-${i}`}>{lang === "zh" ? e.message : e.messageEn}</li>)}
+          </ul>
+          {fixes.length > 1 && (
+            <button type="button" className="fix" data-testid="fix-all" onClick={() => onApplication(fixes.reduce(applyFix, application))}>{cw.clampAll(fixes.length)}</button>
+          )}
+          {check.status === "provisional" && <p className="how">{cw.how}</p>}
         </div>
       )}
-      <div hidden={tab !== "result"}>{evaluation?.ok && <Breakdown result={evaluation.result} onSource={onSource} />}</div>
+      <div hidden={tab !== "result"}>{check?.result && <Breakdown result={check.result} onSource={onSource} provisional={check.status === "provisional"} affected={affected} />}</div>
     </div>
   );
 }
