@@ -153,6 +153,13 @@ describe("the structure view at 1366×768", () => {
     await page.getByTestId("lang").click();
     await page.getByTestId("item-experts-remove-十.1").click();
     await expect.poll(() => modelText(page), { timeout: 10_000 }).toBe(once(y2024, "  round 0.01\n  spread 1\n", "  round 0.1\n  spread 1\n  at least 3 experts\n"));
+
+    // A two-character section number (十一, the vetoes becoming 十二) fits as well.
+    await page.getByTestId("new-section-id").fill("十一");
+    await page.getByTestId("new-section-title").fill("质量创新");
+    await page.getByTestId("add-section").click();
+    await page.getByTestId("struct-section-十一").waitFor();
+    expect(await layoutProblems(page)).toEqual([]);
     await page.close();
   }, 180_000);
 });

@@ -39,7 +39,7 @@ export function SectionsBlock() {
   return (
     <div className="struct-block" id="struct-sections">
       <table className="struct-table">
-        <colgroup><col style={{ width: "2.2em" }} /><col /><col style={{ width: "8.6em" }} /><col style={{ width: "3.4em" }} /><col style={{ width: "3.4em" }} /><col style={{ width: "4.4em" }} /><col style={{ width: "11em" }} /></colgroup>
+        <colgroup><col style={{ width: "2.8em" }} /><col /><col style={{ width: "8.6em" }} /><col style={{ width: "3.4em" }} /><col style={{ width: "3.4em" }} /><col style={{ width: "4.4em" }} /><col style={{ width: "11em" }} /></colgroup>
         <thead><tr><th>{t(lang, "序号", "No.")}</th><th>{t(lang, "评价内容", "Criterion")}</th><th>{t(lang, "计分方式", "Scoring")}</th><th>{t(lang, "分值", "Points")}</th><th>{t(lang, "封顶", "Cap")}</th><th>{t(lang, "可得", "Reach")}</th><th /></tr></thead>
         {sections.map((s) => <SectionRows key={s.id.value} s={s} />)}
       </table>
