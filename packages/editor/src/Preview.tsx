@@ -10,9 +10,14 @@ import { useContext, useEffect, useMemo, useState } from "react";
 import type { Sym } from "@jsqc/dsl";
 import type { CompiledInput, EvaluationResult, Ruleset, Source } from "@jsqc/engine";
 import { LangContext, useWords } from "./i18n.js";
-import { affectedItems, applyFix, checkPreview, typedNumber, type Application, type Refusal, type Treatment } from "./preview-check.js";
+import { affectedItems, applyFix, checkPreview, typedNumber, type Application, type PreviewCheck, type Refusal, type Treatment } from "./preview-check.js";
 
 export type { Application };
+
+/** Whether nothing was refused but values not yet given (a form still empty, say): then the title asks for them. */
+function onlyMissing(check: PreviewCheck): boolean {
+  return check.other.length === 0 && check.refusals.length > 0 && check.refusals.every((r) => r.found === "");
+}
 
 /** The words of the provisional preview (kept here, beside the only component that uses them). */
 const CHECK_WORDS = {
@@ -20,6 +25,7 @@ const CHECK_WORDS = {
     provisional: "暂定",
     provisionalTitle: "暂定结果：以下填写的值不符合当前规则文件，未计入",
     invalidTitle: "申请数据与规则文件不符，无法评分：",
+    missingTitle: "选择一个示例，或在“申请数据”中填写以下各项，即可评分：",
     how: "未计入的值：可选项按未填计；必填的数值、个数、是否项按其最小值（0 或下限；否）计；列表中必填字段不符的整行不计；专家评分按该专家未评此项计（若因此专家人数不足，则按 0 分计）。",
     treatment: { absent: "按未填计", lowest: "按最小值计", row: "该行不计", member: "该项不计", unscored: "按未评计", zero: "按 0 分计", none: "无法计入" } as Record<Treatment, string>,
     clamp: (v: string) => `按新满分计（${v}）`,
@@ -30,6 +36,7 @@ const CHECK_WORDS = {
     provisional: "provisional",
     provisionalTitle: "Provisional result: these values do not fit the rule file as it now is and are left out",
     invalidTitle: "The application does not fit the rule file and cannot be scored:",
+    missingTitle: "Choose an example, or fill in these fields under Application, to see the score:",
     how: "Values left out: an optional input counts as not given; a required number, count or yes/no as its lowest value (0 or its minimum; no); a list's row whose required field is refused is left out; an expert's score as not given by that expert (as 0 if that leaves the item short of experts).",
     treatment: { absent: "counted as not given", lowest: "counted as its lowest value", row: "row left out", member: "member left out", unscored: "counted as not scored", zero: "counted as 0", none: "cannot be counted" } as Record<Treatment, string>,
     clamp: (v: string) => `Clamp to the new maximum (${v})`,
@@ -374,7 +381,7 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
       {dropped.length > 0 && <div className="carried" data-testid="carried">{w.carried}{dropped.join("、")}</div>}
       {check && check.status !== "definitive" && (
         <div className="invalid" data-testid={check.status === "provisional" ? "refusals" : "invalid"}>
-          <strong>{check.status === "provisional" ? cw.provisionalTitle : cw.invalidTitle}</strong>
+          <strong>{check.status === "provisional" ? cw.provisionalTitle : onlyMissing(check) ? cw.missingTitle : cw.invalidTitle}</strong>
           <ul>
             {check.refusals.slice(0, 50).map((r) => (
               <li key={r.key} data-testid="refusal" data-key={r.key}>

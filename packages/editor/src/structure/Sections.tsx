@@ -133,8 +133,8 @@ function ItemRows({ s, item, index }: { s: SectionDecl; item: ItemDecl; index: n
           <button type="button" title={t(lang, "上移", "up")} disabled={index === 0} onClick={() => edit(E.moveItem(text, item.id, -1))}>↑</button>
           <button type="button" title={t(lang, "下移", "down")} disabled={index === s.items.length - 1} onClick={() => edit(E.moveItem(text, item.id, 1))}>↓</button>
           <button type="button" title={t(lang, "复制", "duplicate")} onClick={() => edit(E.duplicateItem(text, item.id))}>⧉</button>
-          {(judged || item.experts) && <button type="button" title={t(lang, "本项专家评分规则", "this item's own expert rule")} data-testid={`item-experts-open-${item.id}`} onClick={() => setExpertsOpen(!expertsOpen)}>{t(lang, "评", "ex")}</button>}
-          <button type="button" title={t(lang, "加注", "add a note")} data-testid={`open-note-${item.id}`} onClick={() => setNoteOpen(true)}>注</button>
+          {(judged || item.experts) && <button type="button" title={t(lang, "本项专家评分规则", "this item's own expert rule")} data-testid={`item-experts-open-${item.id}`} onClick={() => setExpertsOpen(!expertsOpen)}>{t(lang, "评", "E")}</button>}
+          <button type="button" title={t(lang, "加注", "add a note")} data-testid={`open-note-${item.id}`} onClick={() => setNoteOpen(true)}>{t(lang, "注", "N")}</button>
           <button type="button" title={t(lang, "删除", "remove")} data-testid={`remove-${item.id}`} onClick={() => edit(E.removeItem(text, item.id))}>✕</button>
         </td>
       </tr>
