@@ -48,6 +48,7 @@ function runtime(): string {
   else {
     // Running from the TypeScript sources (tests): the built runtime sits in dist.
     const built = new URL("../../dist/aot/runtime.js", import.meta.url);
+    if (!existsSync(fileURLToPath(built))) throw new Error("内部错误：找不到 AOT 运行时，请先构建 @jsqc/engine / internal error: the AOT runtime (dist/aot/runtime.js) is missing; build @jsqc/engine first");
     text = readFileSync(built, "utf8");
   }
   text = text.replace(/^export \{\};?$/gm, "").replace(/^export (function|const|let|class) /gm, "$1 ").replace(/^\/\/# sourceMappingURL=.*$/gm, "");
