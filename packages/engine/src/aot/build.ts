@@ -22,7 +22,21 @@ export type BuildResult = { ok: true; code: string } | { ok: false; diagnostics:
 export function buildModule(source: string, file = "<rules>"): BuildResult {
   const compiled = compile(source, file);
   if (!compiled.ok) return compiled;
-  return { ok: true, code: generate(compiled.ruleset) };
+  try {
+    return { ok: true, code: generate(compiled.ruleset) };
+  } catch (err) {
+    // A checked file should always generate (e.g. every number a safe integer); if not, say so
+    // as a diagnostic, as compile does, rather than crash or write a module that is wrong.
+    const at = { offset: 0, line: 1, column: 1 };
+    return {
+      ok: false,
+      diagnostics: [{
+        severity: "error", code: "C002", span: { start: at, end: at },
+        message: `内部错误：无法生成评分模块（${(err as Error).message}）`,
+        messageEn: `internal error: the scoring module could not be generated (${(err as Error).message})`,
+      }],
+    };
+  }
 }
 
 /** A JSON literal that is also safe anywhere JS source may be embedded. */
@@ -48,6 +62,7 @@ function runtime(): string {
   else {
     // Running from the TypeScript sources (tests): the built runtime sits in dist.
     const built = new URL("../../dist/aot/runtime.js", import.meta.url);
+    if (!existsSync(fileURLToPath(built))) throw new Error("内部错误：找不到 AOT 运行时，请先构建 @jsqc/engine / internal error: the AOT runtime (dist/aot/runtime.js) is missing; build @jsqc/engine first");
     text = readFileSync(built, "utf8");
   }
   text = text.replace(/^export \{\};?$/gm, "").replace(/^export (function|const|let|class) /gm, "$1 ").replace(/^\/\/# sourceMappingURL=.*$/gm, "");
