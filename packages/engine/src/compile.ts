@@ -8,7 +8,7 @@ import {
   type Diagnostic, type Model, type Sym, type Expr, type ItemDecl, type Span, type RuleFile, type ScoreForm,
   type SectionDecl, type Requirement, type ParseResult,
 } from "@jsqc/dsl";
-import type { z } from "zod";
+import type { ZodType } from "zod";
 import { addDuration, yearOf, formatDay, type Day } from "./dates.js";
 import { converter, type Converter } from "./input.js";
 import { applicationSchema } from "./schema.js";
@@ -121,7 +121,7 @@ export interface Ruleset {
   readonly experts: ExpertRule;
   /** Judged items whose rule requires `at least N experts`. */
   readonly counted: readonly CountedItem[];
-  readonly schema: z.ZodType;
+  readonly schema: ZodType;
 }
 
 export type CompileResult = { ok: true; ruleset: Ruleset } | { ok: false; diagnostics: readonly Diagnostic[] };
@@ -223,7 +223,7 @@ class Compiler {
     // Schema): built on first use, not at every start.
     const model = this.model;
     const gradeNames = grades.map((g) => g.name);
-    let schema: z.ZodType | null = null;
+    let schema: ZodType | null = null;
     return {
       file: this.file,
       source: this.source,
