@@ -44,15 +44,15 @@ const commands: Record<string, Command> = {
   },
   eval: {
     summary: "按规则文件为一份申请评分并说明理由 / score an application with reasons",
-    usage: "jsqc eval <rules> <application.json> [--json] [--no-trace]",
-    options: { ...COMMON, json: { type: "boolean" }, "no-trace": { type: "boolean" } },
+    usage: "jsqc eval <rules> <application.json> [--json] [--no-trace] [--no-cache]",
+    options: { ...COMMON, json: { type: "boolean" }, "no-trace": { type: "boolean" }, "no-cache": { type: "boolean" } },
     run: async ({ values, positionals }, io) => (await import("./eval-command.js")).evalCommand(values, positionals, io),
   },
   schema: {
     summary: "输出申请数据的 JSON Schema / print the application's JSON Schema",
-    usage: "jsqc schema <rules>",
-    options: { ...COMMON },
-    run: async ({ positionals }, io) => (await import("./eval-command.js")).schemaCommand(positionals, io),
+    usage: "jsqc schema <rules> [--no-cache]",
+    options: { ...COMMON, "no-cache": { type: "boolean" } },
+    run: async ({ values, positionals }, io) => (await import("./eval-command.js")).schemaCommand(values, positionals, io),
   },
   test: {
     summary: "运行规则文件旁的测试用例 / run the test cases beside a rule file",

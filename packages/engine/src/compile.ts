@@ -4,10 +4,10 @@
  * Every compiled part keeps the id and source span of the rule it came from, for the trace.
  */
 import {
-  parse, check, hasErrors, effectiveExperts, fileExperts, decimal as D,
+  hasErrors, effectiveExperts, fileExperts, decimal as D,
   type Diagnostic, type Model, type Sym, type Expr, type ItemDecl, type Span, type RuleFile, type ScoreForm,
   type SectionDecl, type Requirement, type ParseResult,
-} from "@jsqc/dsl";
+} from "@jsqc/dsl/core";
 import type { ZodType } from "zod";
 import { addDuration, yearOf, formatDay, type Day } from "./dates.js";
 import { converter, type Converter } from "./input.js";
@@ -126,21 +126,18 @@ export interface Ruleset {
 
 export type CompileResult = { ok: true; ruleset: Ruleset } | { ok: false; diagnostics: readonly Diagnostic[] };
 
-/** Compiles rule-file text (or an already parsed and checked one). Refuses a file with errors. */
-export function compile(source: string, file = "<rules>", parsed?: { parse: ParseResult; diagnostics: readonly Diagnostic[]; model: Model }): CompileResult {
-  let p: ParseResult;
-  let model: Model;
-  let diagnostics: readonly Diagnostic[];
-  if (parsed) {
-    p = parsed.parse;
-    model = parsed.model;
-    diagnostics = parsed.diagnostics;
-  } else {
-    p = parse(source);
-    const c = check(p);
-    model = c.model;
-    diagnostics = c.diagnostics;
-  }
+/** What `compileChecked` takes: a parsed rule file and what the checker found in it. */
+export interface Checked { parse: ParseResult; diagnostics: readonly Diagnostic[]; model: Model }
+
+/**
+ * Compiles a rule file already parsed and checked (`compile` in compile-source.ts parses and checks
+ * text first). This module and its imports do not load the parser (Chevrotain): a caller with
+ * a parsed file — the CLI's cache — compiles without it. Refuses a file with errors.
+ */
+export function compileChecked(source: string, file: string, checked: Checked): CompileResult {
+  const p = checked.parse;
+  const model = checked.model;
+  const diagnostics = checked.diagnostics;
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
   try {
     return { ok: true, ruleset: new Compiler(source, file, p.ast, model, diagnostics).build() };

@@ -4,7 +4,7 @@
  * of its issues into errors a person can act on (JSON path, Chinese label, expected, found).
  */
 import type { z as Zod, ZodType, core } from "zod";
-import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
+import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl/core";
 
 type ZodModule = typeof Zod;
 let zodModule: ZodModule | null = null;
@@ -35,7 +35,7 @@ export function zod(): ZodModule {
 }
 
 // The list and expert limits are the dsl's: its cost model (dsl/src/cost.ts) bounds evaluation by them.
-import { MAX_LIST_LENGTH, MAX_EXPERTS } from "@jsqc/dsl";
+import { MAX_LIST_LENGTH, MAX_EXPERTS } from "@jsqc/dsl/core";
 export { MAX_LIST_LENGTH, MAX_EXPERTS };
 export const MAX_TEXT_LENGTH = 1000;
 
