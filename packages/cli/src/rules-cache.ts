@@ -21,7 +21,7 @@ import { homedir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import type { ParseResult } from "@jsqc/dsl/core";
 
-const FORMAT = "jsqc-rules-cache/1";
+const FORMAT = "jsqc-rules-cache/2";
 
 /** The dsl's built files whose code decides the AST and the parser's diagnostics. */
 const PARSER_FILES = ["parse.js", "parser.js", "tokens.js", "decimal-text.js", "decimal.js", "diagnostics.js"];
@@ -68,12 +68,21 @@ export function cacheKey(text: string): string | null {
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
+/**
+ * An entry is two lines: a header `{ format, key, digest }` (digest: SHA-256 of the second line)
+ * and the payload `{ ast, comments, diagnostics }` as JSON, so it is parsed once.
+ */
+
 /** The cached parse for `key`, or null (missing, unreadable, corrupt or foreign: all the same). */
 export async function readEntry(dir: string, key: string): Promise<ParseResult | null> {
   try {
-    const entry = JSON.parse(await readFile(join(dir, `${key}.json`), "utf8")) as { format?: unknown; key?: unknown; digest?: unknown; payload?: unknown };
-    if (entry.format !== FORMAT || entry.key !== key || typeof entry.payload !== "string" || entry.digest !== sha256(entry.payload)) return null;
-    const parsed = JSON.parse(entry.payload) as ParseResult;
+    const text = await readFile(join(dir, `${key}.json`), "utf8");
+    const newline = text.indexOf("\n");
+    if (newline < 0) return null;
+    const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; key?: unknown; digest?: unknown } | null;
+    const payload = text.slice(newline + 1);
+    if (header?.format !== FORMAT || header.key !== key || header.digest !== sha256(payload)) return null;
+    const parsed = JSON.parse(payload) as ParseResult;
     if (parsed?.ast?.type !== "RuleFile" || !Array.isArray(parsed.ast.declarations) || !Array.isArray(parsed.comments) || !Array.isArray(parsed.diagnostics)) return null;
     return parsed;
   } catch {
@@ -84,7 +93,7 @@ export async function readEntry(dir: string, key: string): Promise<ParseResult |
 /** Stores the parse for `key` (temporary file, then rename); never throws. */
 export async function writeEntry(dir: string, key: string, parsed: ParseResult): Promise<void> {
   const payload = JSON.stringify({ ast: parsed.ast, comments: parsed.comments, diagnostics: parsed.diagnostics });
-  const text = JSON.stringify({ format: FORMAT, key, digest: sha256(payload), payload });
+  const text = `${JSON.stringify({ format: FORMAT, key, digest: sha256(payload) })}\n${payload}`;
   const tmp = join(dir, `.${key}.${process.pid}.${Date.now()}.tmp`);
   try {
     await mkdir(dir, { recursive: true });

@@ -47,6 +47,14 @@ async function jsqc(cache: string, args: string[], noCacheEnv?: string) {
   }
 }
 
+/** An entry's header and payload lines; `joinEntry` writes one back with the payload's digest. */
+function splitEntry(text: string): { header: Record<string, unknown>; payload: string } {
+  const newline = text.indexOf("\n");
+  return { header: JSON.parse(text.slice(0, newline)) as Record<string, unknown>, payload: text.slice(newline + 1) };
+}
+const joinEntry = (header: Record<string, unknown>, payload: string) =>
+  `${JSON.stringify({ ...header, digest: createHash("sha256").update(payload, "utf8").digest("hex") })}\n${payload}`;
+
 const entries = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
 
 describe("the rules cache", () => {
@@ -71,14 +79,12 @@ describe("the rules cache", () => {
 
     // Proof that the hit reads the entry: change the title inside it (digest recomputed).
     const file = join(dir, names[0]!);
-    const entry = JSON.parse(await readFile(file, "utf8")) as { payload: string; digest: string };
+    const entry = splitEntry(await readFile(file, "utf8"));
     const title = (JSON.parse(plain.out) as { ruleset: { title: string } }).ruleset.title;
     const payload = JSON.parse(entry.payload) as { ast: { header: { title: { value: string } } } };
     expect(payload.ast.header.title.value).toBe(title);
     payload.ast.header.title.value = "缓存中的标题";
-    entry.payload = JSON.stringify(payload);
-    entry.digest = createHash("sha256").update(entry.payload, "utf8").digest("hex");
-    await writeFile(file, JSON.stringify(entry));
+    await writeFile(file, joinEntry(entry.header, JSON.stringify(payload)));
     const tampered = await jsqc(dir, ["eval", rules, example, "--json"]);
     expect((JSON.parse(tampered.out) as { ruleset: { title: string } }).ruleset.title).toBe("缓存中的标题");
   }, 120_000);
@@ -102,15 +108,17 @@ describe("the rules cache", () => {
     const key = cacheKey(await readFile(rules, "utf8"))!;
     const file = join(dir, `${key}.json`);
     const good = await readFile(file, "utf8");
-    const entry = JSON.parse(good) as Record<string, unknown>;
+    const { header, payload } = splitEntry(good);
     const bad = [
       "",
       "\u0000\u0001garbage",
       good.slice(0, good.length / 2),
-      JSON.stringify({ ...entry, key: "0".repeat(64) }),
-      JSON.stringify({ ...entry, payload: (entry["payload"] as string).replace("RuleFile", "RuleFilf") }),
-      JSON.stringify({ ...entry, format: "jsqc-rules-cache/0" }),
-      (() => { const p = JSON.stringify({ ast: { type: "RuleFile" } }); return JSON.stringify({ ...entry, payload: p, digest: createHash("sha256").update(p).digest("hex") }); })(),
+      `${JSON.stringify({ ...header, key: "0".repeat(64) })}\n${payload}`,
+      `${JSON.stringify(header)}\n${payload.replace("RuleFile", "RuleFilf")}`,
+      joinEntry({ ...header, format: "jsqc-rules-cache/0" }, payload),
+      joinEntry(header, JSON.stringify({ ast: { type: "RuleFile" } })),
+      joinEntry(header, "[1, 2, 3]"),
+      "null\nnull",
       JSON.stringify([1, 2, 3]),
     ];
     for (const text of bad) {
