@@ -15,7 +15,8 @@ import { once } from "node:events";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import type { EvaluationResult, Ruleset } from "@jsqc/engine";
-import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, type Streams } from "./cli.js";
+import { EXIT_FINDINGS, EXIT_OK, InputError, type Streams } from "./cli.js";
+import { loadRuleset } from "./rules.js";
 import {
   candidateNote, isJiangsuCity, notCandidateNote, PROBLEM_COLUMNS, rankScored, RESULT_COLUMNS, scoreRow, SUMMARY_COLUMNS, TIE_BREAK,
   type GradeCount, type RowProblem, type Scored, type SummaryRow,

@@ -1,10 +1,12 @@
-/** The commands of `jsqc`, as a function of arguments and streams (tests spawn the real binary). */
+/**
+ * The commands of `jsqc`, as a function of arguments and streams (tests spawn the real binary).
+ * Each command's code is imported only when that command runs (one entry per command below), so
+ * a start pays for what the command needs: `jsqc eval` loads no formatter, batch, xlsx or diff code.
+ * This module itself imports only Node's built-ins.
+ */
 import { readFile, rename, open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parse, check, renderDiagnostic, hasErrors, format, decimal, costJson, type Diagnostic, type RuleFile, type Summary } from "@jsqc/dsl";
-import { compile, evaluate, applicationJsonSchema, type Ruleset } from "@jsqc/engine";
-import { renderEvaluation, renderInputErrors, renderSummary } from "./render.js";
 import { decodeBuffer } from "./encoding.js";
 
 export interface Streams {
@@ -16,7 +18,7 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 interface Command {
   readonly summary: string;
@@ -32,85 +34,25 @@ const commands: Record<string, Command> = {
     summary: "检查规则文件，列出所有诊断 / check a rule file and list every diagnostic",
     usage: "jsqc check <rules> [--format text|json] [--summary] [--lang zh|en|both]",
     options: { ...COMMON, format: { type: "string", default: "text" }, summary: { type: "boolean" }, lang: { type: "string", default: "both" } },
-    run: async ({ values, positionals }, io) => {
-      const file = one(positionals, "<rules>");
-      const text = await readText(file);
-      const parsed = parse(text);
-      const checked = check(parsed);
-      if (values["format"] === "json") {
-        io.stdout.write(`${JSON.stringify({ file, diagnostics: checked.diagnostics.map(plainDiagnostic), summary: summaryJson(checked.model.summary) }, null, 2)}\n`);
-      } else {
-        const lang = (values["lang"] as "zh" | "en" | "both") ?? "both";
-        for (const d of checked.diagnostics) io.stdout.write(`${renderDiagnostic(d, text, file, lang)}\n\n`);
-        const errors = checked.diagnostics.filter((d) => d.severity === "error").length;
-        const warnings = checked.diagnostics.length - errors;
-        if (values["summary"]) io.stdout.write(`${outline(parsed.ast)}\n\n${renderSummary(checked.model.summary)}\n\n`);
-        io.stdout.write(`${file}: ${errors} 个错误 errors, ${warnings} 个警告 warnings\n`);
-      }
-      return hasErrors(checked.diagnostics) ? EXIT_FINDINGS : EXIT_OK;
-    },
+    run: async ({ values, positionals }, io) => (await import("./check-command.js")).checkCommand(values, positionals, io),
   },
   fmt: {
     summary: "按统一格式排版规则文件 / format rule files in place (or --check)",
     usage: "jsqc fmt <rules>... [--check]",
     options: { ...COMMON, check: { type: "boolean" } },
-    run: async ({ values, positionals }, io) => {
-      if (positionals.length === 0) throw new UsageError("缺少 <rules> / missing <rules>");
-      let changed = 0;
-      let failed = 0;
-      for (const file of positionals) {
-        const text = await readText(file);
-        const result = format(text);
-        const errors = result.diagnostics.filter((d) => d.severity === "error");
-        if (errors.length > 0) {
-          failed++;
-          for (const d of errors) io.stderr.write(`${renderDiagnostic(d, text, file)}\n`);
-          io.stderr.write(`${file}: 有语法错误，未排版 / has syntax errors, not formatted\n`);
-          continue;
-        }
-        if (result.text === text) continue;
-        changed++;
-        if (values["check"]) io.stdout.write(`${file}: 需要排版 / would be reformatted\n`);
-        else {
-          await writeAtomically(file, result.text);
-          io.stdout.write(`${file}: 已排版 / formatted\n`);
-        }
-      }
-      if (failed > 0) return EXIT_FINDINGS;
-      return values["check"] && changed > 0 ? EXIT_FINDINGS : EXIT_OK;
-    },
+    run: async ({ values, positionals }, io) => (await import("./check-command.js")).fmtCommand(values, positionals, io),
   },
   eval: {
     summary: "按规则文件为一份申请评分并说明理由 / score an application with reasons",
-    usage: "jsqc eval <rules> <application.json> [--json] [--no-trace]",
-    options: { ...COMMON, json: { type: "boolean" }, "no-trace": { type: "boolean" } },
-    run: async ({ values, positionals }, io) => {
-      const [rulesFile, appFile] = two(positionals, "<rules>", "<application.json>");
-      const ruleset = await loadRuleset(rulesFile, io);
-      if (!ruleset) return EXIT_FINDINGS;
-      const app = await readJson(appFile);
-      const result = evaluate(ruleset, app, { trace: !values["no-trace"] });
-      if (!result.ok) {
-        if (values["json"]) io.stdout.write(`${JSON.stringify({ ok: false, errors: result.errors }, null, 2)}\n`);
-        else io.stderr.write(`${renderInputErrors(result.errors, appFile)}\n`);
-        return EXIT_USAGE;
-      }
-      if (values["json"]) io.stdout.write(`${JSON.stringify(result.result, null, 2)}\n`);
-      else io.stdout.write(`${renderEvaluation(result.result, io.stdout.columns ?? 100)}\n`);
-      return EXIT_OK;
-    },
+    usage: "jsqc eval <rules> <application.json> [--json] [--no-trace] [--no-cache]",
+    options: { ...COMMON, json: { type: "boolean" }, "no-trace": { type: "boolean" }, "no-cache": { type: "boolean" } },
+    run: async ({ values, positionals }, io) => (await import("./eval-command.js")).evalCommand(values, positionals, io),
   },
   schema: {
     summary: "输出申请数据的 JSON Schema / print the application's JSON Schema",
-    usage: "jsqc schema <rules>",
-    options: { ...COMMON },
-    run: async ({ positionals }, io) => {
-      const file = one(positionals, "<rules>");
-      const ruleset = await loadRuleset(file, io);
-      if (!ruleset) return EXIT_FINDINGS;
-      io.stdout.write(`${JSON.stringify(applicationJsonSchema(ruleset), null, 2)}\n`);
-      return EXIT_OK;
-    },
+    usage: "jsqc schema <rules> [--no-cache]",
+    options: { ...COMMON, "no-cache": { type: "boolean" } },
+    run: async ({ values, positionals }, io) => (await import("./eval-command.js")).schemaCommand(values, positionals, io),
   },
   test: {
     summary: "运行规则文件旁的测试用例 / run the test cases beside a rule file",
@@ -207,12 +149,12 @@ export async function run(argv: string[], io: Streams): Promise<number> {
 
 export class InputError extends Error {}
 
-function one(positionals: string[], what: string): string {
+export function one(positionals: string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `缺少 ${what} / missing ${what}` : "参数过多 / too many arguments");
   return positionals[0]!;
 }
 
-function two(positionals: string[], a: string, b: string): [string, string] {
+export function two(positionals: string[], a: string, b: string): [string, string] {
   if (positionals.length !== 2) throw new UsageError(`需要 ${a} ${b} / expected ${a} ${b}`);
   return [positionals[0]!, positionals[1]!];
 }
@@ -246,17 +188,6 @@ export async function readJson(file: string): Promise<unknown> {
   }
 }
 
-/** Compiles a rule file; prints its errors and returns null when it has any. */
-export async function loadRuleset(file: string, io: Streams): Promise<Ruleset | null> {
-  const text = await readText(file);
-  const compiled = compile(text, file);
-  if (!compiled.ok) {
-    for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) io.stderr.write(`${renderDiagnostic(d, text, file)}\n\n`);
-    io.stderr.write(`${file}: 规则文件有错误，无法评分 / the rule file has errors\n`);
-    return null;
-  }
-  return compiled.ruleset;
-}
 
 /** Writes through a temporary file, fsync and rename: a crash leaves the old or the new file. */
 export async function writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
@@ -269,39 +200,4 @@ export async function writeAtomically(file: string, text: string | Uint8Array): 
     await handle.close();
   }
   await rename(tmp, file);
-}
-
-function plainDiagnostic(d: Diagnostic) {
-  return {
-    severity: d.severity, code: d.code, message: d.message, messageEn: d.messageEn,
-    line: d.span.start.line, column: d.span.start.column, endLine: d.span.end.line, endColumn: d.span.end.column,
-    ...(d.data ? { data: d.data } : {}),
-  };
-}
-
-function summaryJson(s: Summary) {
-  const D = (x: number | null) => (x === null ? null : decimal.format(x));
-  return {
-    total: D(s.total),
-    weightSum: D(s.weightSum),
-    sections: s.sections.map((x) => ({ id: x.id, title: x.title, weight: D(x.weight), reachableMin: D(x.reachable.min), reachableMax: D(x.reachable.max) })),
-    cost: costJson(s.cost),
-  };
-}
-
-/** The rule file's structure: sections and their items, vetoes, grades. */
-function outline(ast: RuleFile): string {
-  const lines: string[] = [];
-  if (ast.header) lines.push(`${ast.header.title.value}  ${ast.header.document?.value ?? ""}`);
-  for (const d of ast.declarations) {
-    if (d.type === "Section") {
-      lines.push(`  ${d.id.value} ${d.title.value}（满分 ${d.weight?.value ?? "?"}）`);
-      for (const i of d.items) lines.push(`      ${i.number.text} ${i.form.type.padEnd(13)} ${i.points?.value ?? "—"} 分`);
-    } else if (d.type === "VetoGroup") {
-      lines.push(`  ${d.id.value} ${d.title.value}：${d.vetoes.map((v) => v.number.text).join(" ")}`);
-    } else if (d.type === "Grade") {
-      lines.push(`  等级 ${d.name.value}：及格 ${d.pass?.value ?? "—"}${d.quota ? `，每市 ≤ ${d.quota.value} 家` : ""}${d.windowFrom ? `，申报期 ${d.windowFrom.value} 至 ${d.windowTo?.value}` : ""}`);
-    }
-  }
-  return lines.join("\n");
 }

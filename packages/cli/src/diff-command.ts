@@ -11,7 +11,8 @@ import ExcelJS from "exceljs";
 import { CSV_BOM, safeCsv } from "./csv-safe.js";
 import { diffAsts, diffRuleFiles, renderDiagnostic, renderDiff, type RuleDiff } from "@jsqc/dsl";
 import { impact, type ImpactApplication, type ImpactReport, type ImpactRow, type ImpactSide, type MovedItem } from "@jsqc/engine";
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, loadRuleset, readText, type Streams } from "./cli.js";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, readText, type Streams } from "./cli.js";
+import { loadRuleset } from "./rules.js";
 import { table } from "./render.js";
 
 type Lang = "zh" | "en" | "both";

@@ -11,7 +11,8 @@ import { carryToRuleset, evaluate, type EvaluationResult, type ImpactApplication
 import type { RuleDiff } from "@jsqc/dsl";
 import { annex1, annex1Docx, annex1Html, annex1Markdown, applicationTemplate, MAIN_SHEET, readApplicationWorkbook, readScoreSheets, reportDocx, reportHtml, scoreSheet, subjectOf } from "@jsqc/paper";
 import { loadApplications } from "./applications.js";
-import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, writeAtomically, type Streams } from "./cli.js";
+import { EXIT_FINDINGS, EXIT_OK, InputError, writeAtomically, type Streams } from "./cli.js";
+import { loadRuleset } from "./rules.js";
 
 const FORMATS = ["docx", "html", "md"] as const;
 type Format = (typeof FORMATS)[number];

@@ -1,5 +1,5 @@
 /** Terminal rendering: aligned tables with CJK-aware widths, and the breakdown of an evaluation. */
-import { displayWidth, decimal as D, renderCost, type Summary } from "@jsqc/dsl";
+import { displayWidth, decimal as D, renderCost, type Summary } from "@jsqc/dsl/core";
 import type { EvaluationResult, InputError } from "@jsqc/engine";
 
 export function pad(s: string, width: number, align: "left" | "right" = "left"): string {

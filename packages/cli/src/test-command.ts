@@ -7,7 +7,8 @@
 import { readdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { applyOverrides, coverage, runCase, type Expectation, type RuleCase } from "@jsqc/engine";
-import { EXIT_FINDINGS, EXIT_OK, InputError, loadRuleset, readJson, type Streams } from "./cli.js";
+import { EXIT_FINDINGS, EXIT_OK, InputError, readJson, type Streams } from "./cli.js";
+import { loadRuleset } from "./rules.js";
 
 interface CaseFile {
   name?: unknown;

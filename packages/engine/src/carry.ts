@@ -4,7 +4,7 @@
  * day of its window, the same distances between its dates (A held two full years, a record within
  * two years) — instead of falling outside the new window.
  */
-import { isValidDate } from "@jsqc/dsl";
+import { isValidDate } from "@jsqc/dsl/core";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

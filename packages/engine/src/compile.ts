@@ -4,11 +4,11 @@
  * Every compiled part keeps the id and source span of the rule it came from, for the trace.
  */
 import {
-  parse, check, hasErrors, effectiveExperts, fileExperts, decimal as D,
+  hasErrors, effectiveExperts, fileExperts, decimal as D,
   type Diagnostic, type Model, type Sym, type Expr, type ItemDecl, type Span, type RuleFile, type ScoreForm,
   type SectionDecl, type Requirement, type ParseResult,
-} from "@jsqc/dsl";
-import type { z } from "zod";
+} from "@jsqc/dsl/core";
+import type { ZodType } from "zod";
 import { addDuration, yearOf, formatDay, type Day } from "./dates.js";
 import { converter, type Converter } from "./input.js";
 import { applicationSchema } from "./schema.js";
@@ -121,26 +121,23 @@ export interface Ruleset {
   readonly experts: ExpertRule;
   /** Judged items whose rule requires `at least N experts`. */
   readonly counted: readonly CountedItem[];
-  readonly schema: z.ZodType;
+  readonly schema: ZodType;
 }
 
 export type CompileResult = { ok: true; ruleset: Ruleset } | { ok: false; diagnostics: readonly Diagnostic[] };
 
-/** Compiles rule-file text (or an already parsed and checked one). Refuses a file with errors. */
-export function compile(source: string, file = "<rules>", parsed?: { parse: ParseResult; diagnostics: readonly Diagnostic[]; model: Model }): CompileResult {
-  let p: ParseResult;
-  let model: Model;
-  let diagnostics: readonly Diagnostic[];
-  if (parsed) {
-    p = parsed.parse;
-    model = parsed.model;
-    diagnostics = parsed.diagnostics;
-  } else {
-    p = parse(source);
-    const c = check(p);
-    model = c.model;
-    diagnostics = c.diagnostics;
-  }
+/** What `compileChecked` takes: a parsed rule file and what the checker found in it. */
+export interface Checked { parse: ParseResult; diagnostics: readonly Diagnostic[]; model: Model }
+
+/**
+ * Compiles a rule file already parsed and checked (`compile` in compile-source.ts parses and checks
+ * text first). This module and its imports do not load the parser (Chevrotain): a caller with
+ * a parsed file — the CLI's cache — compiles without it. Refuses a file with errors.
+ */
+export function compileChecked(source: string, file: string, checked: Checked): CompileResult {
+  const p = checked.parse;
+  const model = checked.model;
+  const diagnostics = checked.diagnostics;
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
   try {
     return { ok: true, ruleset: new Compiler(source, file, p.ast, model, diagnostics).build() };
@@ -223,7 +220,7 @@ class Compiler {
     // Schema): built on first use, not at every start.
     const model = this.model;
     const gradeNames = grades.map((g) => g.name);
-    let schema: z.ZodType | null = null;
+    let schema: ZodType | null = null;
     return {
       file: this.file,
       source: this.source,

@@ -3,7 +3,7 @@
  * comparisons. Adding years or months keeps the day of the month, clamped to the month's length:
  * 2024-02-29 minus 2 years is 2022-02-28 (DOMAIN.md's reading of "满2年以上").
  */
-import { daysInMonth } from "@jsqc/dsl";
+import { daysInMonth } from "@jsqc/dsl/core";
 
 export type Day = number;
 

@@ -2,7 +2,7 @@
  * `evaluate(ruleset, application, options)`: synchronous, pure and deterministic. Returns the
  * breakdown, or every problem with the application; never throws on any input.
  */
-import { decimal as D } from "@jsqc/dsl";
+import { decimal as D } from "@jsqc/dsl/core";
 import type { CompiledCondition, Env, Ruleset, SourceRef, TraceSink } from "./compile.js";
 import { formatDay, type Day } from "./dates.js";
 import { INVALID, isEnumerable, ownKeyCount } from "./input.js";

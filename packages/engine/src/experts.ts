@@ -4,7 +4,7 @@
  * `combineItem` is the only place scores are combined; `atLeastErrors` says, as input errors,
  * which items an application scores with fewer experts than their rule requires.
  */
-import { decimal as D, levelText, type EffectiveExperts, type ExpertLevel, type Span } from "@jsqc/dsl";
+import { decimal as D, levelText, type EffectiveExperts, type ExpertLevel, type Span } from "@jsqc/dsl/core";
 import type { InputError } from "./schema.js";
 import type { ExpertRuleTrace } from "./result.js";
 

@@ -1,5 +1,6 @@
 /** The quality-credit engine: compile a rule file once, evaluate many applications. */
-export { compile, type Ruleset, type CompileResult, type CompiledInput, type CompiledItem, type CompiledSection, type CompiledGrade, type CompiledCondition, type SourceRef } from "./compile.js";
+export { compile } from "./compile-source.js";
+export { compileChecked, type Checked, type Ruleset, type CompileResult, type CompiledInput, type CompiledItem, type CompiledSection, type CompiledGrade, type CompiledCondition, type SourceRef } from "./compile.js";
 export { evaluate, validate, amount, type EvaluateOptions, type Evaluation } from "./evaluate.js";
 export { applicationSchema, type InputError, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, MAX_EXPERTS } from "./schema.js";
 export { applicationJsonSchema, exactApplicationJsonSchema, decimalRangePattern, DATE_PATTERN, type JsonSchema } from "./json-schema.js";

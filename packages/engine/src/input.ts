@@ -5,7 +5,7 @@
  * property test holds them together); when anything is INVALID, the zod schema is run to report
  * every problem with its path and label.
  */
-import { decimal as D, type Model, type Sym, type Type, type InputDecl, type FieldDecl } from "@jsqc/dsl";
+import { decimal as D, type Model, type Sym, type Type, type InputDecl, type FieldDecl } from "@jsqc/dsl/core";
 import { parseDay } from "./dates.js";
 import { MAX_LIST_LENGTH, MAX_TEXT_LENGTH, withinLength } from "./schema.js";
 

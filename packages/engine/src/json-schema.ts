@@ -15,7 +15,7 @@
  * 299999.99999999994 in doubles): configure it to divide exactly or with a tolerance (Ajv:
  * `multipleOfPrecision: 6`), as docs/application.md says.
  */
-import { decimal as D, type Model, type Sym, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
+import { decimal as D, type Model, type Sym, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl/core";
 import { MAX_EXPERTS, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, bounds as declBounds, enumMembers } from "./schema.js";
 import type { Ruleset } from "./compile.js";
 

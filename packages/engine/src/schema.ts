@@ -3,15 +3,39 @@
  * inputs (and the judged items, for expert scores), exported as JSON Schema, and the translation
  * of its issues into errors a person can act on (JSON path, Chinese label, expected, found).
  */
-import { z } from "zod";
-import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl";
+import type { z as Zod, ZodType, core } from "zod";
+import { decimal as D, type Model, type Sym, typeZh, type Type, type InputDecl, type FieldDecl, type ItemInfo } from "@jsqc/dsl/core";
 
-// zod 4 compiles a faster object parser with `new Function` unless told not to; the engine makes
-// no code from strings at run time (test/no-eval.test.ts), and zod runs only on the error path.
-z.config({ jitless: true });
+type ZodModule = typeof Zod;
+let zodModule: ZodModule | null = null;
+
+/**
+ * Gives the engine its zod. The browser entry (src/browser.ts) does so with a static import; in
+ * Node, `zod()` loads it on first use instead, so an application that passes the fast path — and
+ * a start — never pays for importing zod (~60 ms, issue 14).
+ */
+export function useZod(z: ZodModule): void {
+  if (zodModule) return;
+  // zod 4 compiles a faster object parser with `new Function` unless told not to; the engine makes
+  // no code from strings at run time (test/no-eval.test.ts), and zod runs only on the error path.
+  z.config({ jitless: true });
+  zodModule = z;
+}
+
+/** zod, loaded synchronously on first use (Node ≥ 20.16: `process.getBuiltinModule`). */
+export function zod(): ZodModule {
+  if (zodModule) return zodModule;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== "function") {
+    throw new Error("zod is not loaded: outside Node ≥ 20.16, import @jsqc/engine through its browser entry");
+  }
+  const { createRequire } = proc.getBuiltinModule("module") as { createRequire(from: string): (id: string) => unknown };
+  useZod((createRequire(import.meta.url)("zod") as { z: ZodModule }).z);
+  return zodModule!;
+}
 
 // The list and expert limits are the dsl's: its cost model (dsl/src/cost.ts) bounds evaluation by them.
-import { MAX_LIST_LENGTH, MAX_EXPERTS } from "@jsqc/dsl";
+import { MAX_LIST_LENGTH, MAX_EXPERTS } from "@jsqc/dsl/core";
 export { MAX_LIST_LENGTH, MAX_EXPERTS };
 export const MAX_TEXT_LENGTH = 1000;
 
@@ -28,7 +52,7 @@ export function withinLength(s: string, max: number): boolean {
 }
 
 /** Text of at most `max` characters (code points). */
-const zText = (max: number) => z.string().refine((s) => withinLength(s, max));
+const zText = (max: number) => zod().string().refine((s) => withinLength(s, max));
 
 export interface InputError {
   /** JSON path, e.g. `inputs.标准[1].级别`. */
@@ -60,7 +84,8 @@ export function enumMembers(model: Model, name: string): string[] {
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The zod schema of one value of a declared type. */
-function valueSchema(model: Model, type: Type, decl: DeclWithOptions): z.ZodType {
+function valueSchema(model: Model, type: Type, decl: DeclWithOptions): ZodType {
+  const z = zod();
   const title = decl.label?.value ?? decl.name.value;
   const description = [decl.options.en?.value, decl.options.help?.value].filter(Boolean).join(" — ") || undefined;
   const meta = { title, ...(description ? { description } : {}) };
@@ -96,7 +121,7 @@ function valueSchema(model: Model, type: Type, decl: DeclWithOptions): z.ZodType
     }
     case "list": {
       const fields = model.records.get(type.record);
-      const shape: Record<string, z.ZodType> = Object.create(null);
+      const shape: Record<string, ZodType> = Object.create(null);
       for (const f of fields?.values() ?? []) {
         if (f.kind !== "field") continue;
         const s = valueSchema(model, f.type, f.decl);
@@ -126,14 +151,15 @@ function judgedItems(model: Model): ItemInfo[] {
 }
 
 /** The zod schema of an application to this rule file. */
-export function applicationSchema(model: Model, grades: readonly string[]): z.ZodType {
-  const inputShape: Record<string, z.ZodType> = Object.create(null);
+export function applicationSchema(model: Model, grades: readonly string[]): ZodType {
+  const z = zod();
+  const inputShape: Record<string, ZodType> = Object.create(null);
   for (const sym of inputs(model)) {
     const s = valueSchema(model, sym.type, sym.decl);
     const omittable = sym.optional || sym.type.kind === "set" || sym.type.kind === "list";
     inputShape[sym.name] = omittable ? s.nullable().optional() : s;
   }
-  const scoreShape: Record<string, z.ZodType> = Object.create(null);
+  const scoreShape: Record<string, ZodType> = Object.create(null);
   for (const info of judgedItems(model)) {
     const max = D.toNumber(info.bounds.max);
     scoreShape[info.item.id] = z
@@ -288,7 +314,7 @@ function expectedOf(model: Model, type: Type, decl: DeclWithOptions): Words {
 }
 
 /** Translates zod issues into `InputError`s (one per unknown key). */
-export function toInputErrors(model: Model, issues: readonly z.core.$ZodIssue[], root: unknown): InputError[] {
+export function toInputErrors(model: Model, issues: readonly core.$ZodIssue[], root: unknown): InputError[] {
   const out: InputError[] = [];
   const seen = new Set<string>();
   for (const issue of issues) {

@@ -94,11 +94,12 @@ const KNOWN: Record<string, string> = {
   // zod 4 compiles a fast parser for z.object / z.strictObject with `new Function` (doc.js) after
   // probing whether `new Function` is allowed (util.js `allowsEval`). The engine turns this off
   // with `z.config({ jitless: true })` (engine/src/schema.ts): neither the probe nor the compiler
-  // runs.
-  "zod/v4/core/util.js": "allowsEval probe (`const F = Function; new F(\"\")`): skipped under jitless",
-  "zod/v4/core/doc.js": "Doc.compile (`new F(...)`): the JIT object parser, off under jitless",
+  // runs. In Node the engine requires zod's CommonJS build on first use (schema.ts, `zod()`),
+  // hence .cjs; the browser entry imports the same code as ES modules (.js).
+  "zod/v4/core/util.cjs": "allowsEval probe (`const F = Function; new F(\"\")`): skipped under jitless",
+  "zod/v4/core/doc.cjs": "Doc.compile (`new F(...)`): the JIT object parser, off under jitless",
   // z.compile(schema): an explicit API that generates a parser; never called by the engine.
-  "zod/v4/core/compile.js": "z.compile (`new F(...)`): not called",
+  "zod/v4/core/compile.cjs": "z.compile (`new F(...)`): not called",
   // chevrotain is loaded from its single-file ESM bundle (patches/chevrotain@11.2.0.patch points
   // its exports map there), which inlines the lodash-es functions it uses: lodash's _root
   // `Function("return this")()` runs only where there is neither `global` nor `self` (never in
