@@ -12,7 +12,8 @@
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decimal as D, type Diagnostic, type Expr, type Model, type Sym, type Type, type InputDecl, type FieldDecl, type ScoreForm, type ItemDecl } from "@jsqc/dsl";
-import { compile, type Ruleset, type CompiledItem } from "../compile.js";
+import { type Ruleset, type CompiledItem } from "../compile.js";
+import { compile } from "../compile-source.js";
 import type { ExpertRule } from "../experts.js";
 import type { RulesetSpec } from "./runtime.js";
 
