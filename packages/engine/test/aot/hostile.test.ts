@@ -16,6 +16,10 @@ import { pathToFileURL } from "node:url";
 import { compile, evaluate, type Ruleset } from "../../src/index.js";
 import { buildModule } from "../../src/aot/build.js";
 import { arbApplication, arbInvalidApplication } from "../../src/testing/arbitraries.js";
+// The engine loads zod on its first invalid application (lazily), and zod sets two globals of its
+// own (__zod_globalConfig, __zod_globalRegistry) when it loads; load it now so that the snapshot of
+// the world below sees only what the compiled module might do.
+import "zod";
 
 const HOSTILE = ['"', "`", "${globalThis.pwned=1}", "*/", "\u2028", "\u2029", "</script>", "\\", "'); globalThis.pwned=1; ('", "__proto__", "constructor", "\\u0022", "//"];
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
