@@ -3,7 +3,7 @@
  * and the breakdown the engine gives for it — a bar per section, each item's points and reason,
  * vetoes, eligibility and the outcome. Clicking a reason selects the rule text it came from.
  */
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import type { Sym } from "@jsqc/dsl";
 import { evaluate, type CompiledInput, type EvaluationResult, type Ruleset, type Source } from "@jsqc/engine";
 import { useWords } from "./i18n.js";
@@ -256,7 +256,9 @@ function carry(rs: Ruleset | null, app: Application): { carried: Application; dr
   return dropped.length === 0 ? { carried: app, dropped } : { carried: { ...app, inputs, experts }, dropped };
 }
 
-export function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample }: Props) {
+// Memoised: the app re-renders at every keystroke (its text and dirty flag), while the preview
+// changes only with the ruleset, the application or the stale flag.
+export const Preview = memo(function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample }: Props) {
   const w = useWords();
   // An application written for another version of the rules (last year's example, or before an
   // item was removed) is carried to this one for the preview: fields the rule file no longer
@@ -307,4 +309,4 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
       <div hidden={tab !== "result"}>{evaluation?.ok && <Breakdown result={evaluation.result} onSource={onSource} />}</div>
     </div>
   );
-}
+});
