@@ -8,7 +8,7 @@
  * time to type and the renderer main thread's busy time (CDP Performance.getMetrics
  * TaskDuration, from the first key until the editor has settled), medians, and their ratios.
  *
- *   node packages/bench/dist/editor.js [--keys 30] [--type-chars 100] [--rounds 5] [--delays 0,60] [--typing-only]
+ *   node packages/bench/dist/editor.js [--keys 30] [--type-chars 100] [--rounds 5] [--delays 0,60] [--typing-only] [--dist dir]
  */
 import { mkdtemp, readdir, readFile, rm, writeFile, cp } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
@@ -33,13 +33,15 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     delays: { type: "string", default: "0,60" },
     "typing-only": { type: "boolean", default: false },
+    /** Another build of the editor (e.g. an older commit's, for a before/after in one sitting). */
+    dist: { type: "string" },
   },
 });
 const KEYS = Number(values.keys);
 const TYPE_CHARS = Number(values["type-chars"]);
 const ROUNDS = Number(values.rounds);
 const DELAYS = values.delays.split(",").map(Number);
-const dist = join(root, "packages/editor/dist");
+const dist = values.dist ?? join(root, "packages/editor/dist");
 const distPlain = join(root, "packages/editor/dist-plain");
 
 const dir = await mkdtemp(join(tmpdir(), "jsqc-bench-editor-"));
