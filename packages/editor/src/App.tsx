@@ -142,7 +142,11 @@ export function App() {
     t.lastChangeAt = now;
     setText(source);
   }, []);
+  // The text the newest diagnostics are of: saving right after typing (their check still in the
+  // worker) checks the text to save itself rather than trust the problem count of an older text.
+  const checked = useRef<{ text: string; errors: boolean } | null>(null);
   const onDiagnostics = useCallback((source: string, ds: readonly Diagnostic[]) => {
+    checked.current = { text: source, errors: ds.some((d) => d.severity === "error") };
     setDiagnostics(ds);
     clearTimeout(compileTimer.current);
     const t = typing.current;
@@ -177,7 +181,8 @@ export function App() {
     if (!opened) return;
     const source = editor.current?.getText() ?? text;
     const target = asDraft && !opened.name.includes(".draft.") ? opened.name.replace(/\.rules$/, ".draft.rules") : opened.name;
-    if (!asDraft && errors > 0 && !target.includes(".draft.")) {
+    const hasErrors = checked.current?.text === source ? checked.current.errors : analyze(source).diagnostics.some((d) => d.severity === "error");
+    if (!asDraft && hasErrors && !target.includes(".draft.")) {
       setStatus(w.saveErrorsPublished);
       return;
     }
