@@ -5,10 +5,10 @@
  * creates next year's file from this one.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Diagnostic } from "@jsqc/dsl";
+import { analyze, type Diagnostic } from "@jsqc/dsl";
 import { compile, type Ruleset, type Source } from "@jsqc/engine";
 import { api, HttpError, type FileInfo } from "./api.js";
-import { Editor, type EditorHandle } from "./Editor.js";
+import { Editor, QUIET_MS, type EditorHandle } from "./Editor.js";
 import { Preview, type Application } from "./Preview.js";
 import { Paperwork } from "./Paperwork.js";
 import { LangContext, WORDS, type Lang } from "./i18n.js";
@@ -23,6 +23,9 @@ import { writeUnsaved, type Unsaved } from "./collab/session.js";
 import { MergeDialog } from "./collab/MergeDialog.js";
 import { CollabBanners } from "./collab/Banners.js";
 import { COLLAB_WORDS, formatTime } from "./collab/words.js";
+
+/** How long typing pauses before the preview is recompiled (the first keystroke after a pause compiles at once). */
+const PREVIEW_QUIET_MS = QUIET_MS;
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem("jsqc:lang") === "en" ? "en" : "zh"));
@@ -121,17 +124,52 @@ export function App() {
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty, w.leaveWarning, opened]);
 
+  // The preview's ruleset is compiled on the main thread (a ruleset is closures: it cannot come
+  // from the checking worker). During a burst of typing only the first text without errors after
+  // a pause and the one typing pauses on (`PREVIEW_QUIET_MS` without a keystroke) are compiled; the markers, the
+  // problem count and the dirty flag follow every keystroke. Compiling the 2024 file at every
+  // keystroke was, with checking, most of the typing cost (docs/speed.md).
+  const compileTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const typing = useRef({ lastChangeAt: -Infinity, afterPause: true });
+  // The file whose editor reports diagnostics: a compile still waiting for another file is dropped.
+  const openedName = useRef<string | null>(null);
+  openedName.current = opened?.name ?? null;
+  useEffect(() => () => clearTimeout(compileTimer.current), []);
+  const onChange = useCallback((source: string) => {
+    const now = performance.now();
+    const t = typing.current;
+    if (now - t.lastChangeAt >= PREVIEW_QUIET_MS) t.afterPause = true;
+    t.lastChangeAt = now;
+    setText(source);
+  }, []);
+  // The text the newest diagnostics are of: saving right after typing (their check still in the
+  // worker) checks the text to save itself rather than trust the problem count of an older text.
+  const checked = useRef<{ text: string; errors: boolean } | null>(null);
   const onDiagnostics = useCallback((source: string, ds: readonly Diagnostic[]) => {
+    checked.current = { text: source, errors: ds.some((d) => d.severity === "error") };
     setDiagnostics(ds);
+    clearTimeout(compileTimer.current);
+    const t = typing.current;
     if (ds.some((d) => d.severity === "error")) {
       setStale(true);
       return;
     }
-    const compiled = compile(source, name ?? "rules");
-    if (compiled.ok) {
-      setRuleset(compiled.ruleset);
-      setStale(false);
-    } else setStale(true);
+    // The first text after a pause that compiles (typing "2.5": "2." has an error, "2.5" compiles at once).
+    const leading = t.afterPause;
+    t.afterPause = false;
+    const file = openedName.current;
+    const build = () => {
+      if (openedName.current !== file) return;
+      // The parse and check the language's providers also use (`analyze` keeps the last texts).
+      const compiled = compile(source, name ?? "rules", analyze(source));
+      if (compiled.ok) {
+        setRuleset(compiled.ruleset);
+        setStale(false);
+      } else setStale(true);
+    };
+    const wait = t.lastChangeAt + PREVIEW_QUIET_MS - performance.now();
+    if (leading || wait <= 0) build();
+    else compileTimer.current = setTimeout(build, wait);
   }, [name]);
 
   const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -143,7 +181,8 @@ export function App() {
     if (!opened) return;
     const source = editor.current?.getText() ?? text;
     const target = asDraft && !opened.name.includes(".draft.") ? opened.name.replace(/\.rules$/, ".draft.rules") : opened.name;
-    if (!asDraft && errors > 0 && !target.includes(".draft.")) {
+    const hasErrors = checked.current?.text === source ? checked.current.errors : analyze(source).diagnostics.some((d) => d.severity === "error");
+    if (!asDraft && hasErrors && !target.includes(".draft.")) {
       setStatus(w.saveErrorsPublished);
       return;
     }
@@ -232,7 +271,7 @@ export function App() {
     if (view === "structure") setFocus({ line: s.line, column: s.column });
     else editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
   }, [view]);
-  const onExample = useCallback(async (exampleName: string) => setApplication((await api.example(exampleName)) as Application), []);
+  const onExample = useCallback((exampleName: string) => void api.example(exampleName).then((a) => setApplication(a as Application)), []);
 
   const createYear = async () => {
     if (!newYear || !opened) return;
@@ -300,7 +339,7 @@ export function App() {
             </div>
             {/* The text editor stays mounted under the structure view: one model, one undo history. */}
             <div className="editor-pane" hidden={view !== "text"}>
-              {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={setText} onDiagnostics={onDiagnostics} />}
+              {opened && <Editor key={opened.name} ref={editor} name={opened.name} initialText={opened.text} onChange={onChange} onDiagnostics={onDiagnostics} />}
             </div>
             {view === "structure" && opened && (
               <Structure text={text} onEdits={(es) => editor.current?.applyEdits(es)} onUndo={() => editor.current?.undo()} onRedo={() => editor.current?.redo()} focus={focus}
@@ -313,7 +352,7 @@ export function App() {
                 onReveal={(line, column) => { if (view === "structure") setFocus({ line, column }); else editor.current?.select({ line, column, endLine: line, endColumn: column }); }}
                 onPublished={(published) => { void refreshFiles(); setName(published); }} />
             )}
-            <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={(n) => void onExample(n)} />
+            <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={onExample} />
           </div>
         </main>
         {merge && (

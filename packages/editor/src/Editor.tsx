@@ -2,8 +2,11 @@
 import { useEffect, useImperativeHandle, useRef, forwardRef } from "react";
 import type { Diagnostic } from "@jsqc/dsl";
 import { monaco } from "./monaco/monaco.js";
-import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker } from "./monaco/index.js";
+import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker, HERE_LIMIT } from "./monaco/index.js";
 import "./monaco/monaco-environment.js";
+
+/** A change this long after the previous one is checked on the main thread (see `run`). */
+export const QUIET_MS = 250;
 
 export interface EditorHandle {
   /** Replaces the whole text as one undoable edit. */
@@ -69,13 +72,20 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     // When the last key went down, for the keystroke-to-markers benchmark.
     let keyAt: number | null = null;
     const keys = editor.onKeyDown(() => { keyAt = performance.now(); });
+    // A change after a pause is checked here, at once (and its analysis is then the one the
+    // providers and the preview's compile reuse); the changes of a burst of typing go to the
+    // checking worker, so that parsing at every keystroke never runs on this thread.
+    let lastChangeAt = -Infinity;
     const run = async () => {
       const version = model.getVersionId();
       const changedAt = performance.now();
+      const quiet = changedAt - lastChangeAt >= QUIET_MS;
+      lastChangeAt = changedAt;
       const pressed = keyAt;
       keyAt = null;
       const text = model.getValue();
-      const diagnostics = await checker.check(text);
+      const here = quiet && text.length < HERE_LIMIT;
+      const diagnostics = await checker.check(text, { here });
       if (disposed || model.getVersionId() !== version) return;
       monaco.editor.setModelMarkers(model, "jsqc", toMarkers(diagnostics, monaco as never) as monaco.editor.IMarkerData[]);
       timings.push({ keyAt: pressed, changedAt, markersAt: performance.now(), version });

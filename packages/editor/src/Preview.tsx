@@ -6,7 +6,7 @@
  * values are marked where they are in the form, listed with their labels and reasons, and a value
  * above a maximum has a one-click fix (preview-check.ts).
  */
-import { useContext, useEffect, useMemo, useState } from "react";
+import { memo, useContext, useEffect, useMemo, useState } from "react";
 import type { Sym } from "@jsqc/dsl";
 import type { CompiledInput, EvaluationResult, Ruleset, Source } from "@jsqc/engine";
 import { LangContext, useWords } from "./i18n.js";
@@ -320,7 +320,9 @@ function carry(rs: Ruleset | null, app: Application): { carried: Application; dr
   return dropped.length === 0 ? { carried: app, dropped } : { carried: { ...app, inputs, experts }, dropped };
 }
 
-export function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample }: Props) {
+// Memoised: the app re-renders at every keystroke (its text and dirty flag), while the preview
+// changes only with the ruleset, the application or the stale flag.
+export const Preview = memo(function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample }: Props) {
   const w = useWords();
   // An application written for another version of the rules (last year's example, or before an
   // item was removed) is carried to this one for the preview: fields the rule file no longer
@@ -406,4 +408,4 @@ export function Preview({ ruleset, stale, application, onApplication, onSource, 
       <div hidden={tab !== "result"}>{check?.result && <Breakdown result={check.result} onSource={onSource} provisional={check.status === "provisional"} affected={affected} />}</div>
     </div>
   );
-}
+});

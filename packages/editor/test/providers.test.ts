@@ -3,7 +3,7 @@
  * namespace holding only the enums the providers read. What Monaco does with the results is
  * Monaco's business (and the end-to-end tests'); here we pin down what we hand it.
  */
-import { analyze, applyTextEdits, format, type Diagnostic } from "@jsqc/dsl";
+import { analyze, applyTextEdits, completions, format, type Diagnostic } from "@jsqc/dsl";
 import type * as M from "monaco-editor";
 import { describe, expect, test } from "vitest";
 import {
@@ -35,6 +35,7 @@ import {
   type ModelLike,
   type Monaco,
 } from "../src/monaco/index.js";
+import { inStringOrComment } from "../src/monaco/completion.js";
 
 // ---------------------------------------------------------------------------------------------
 // Fakes
@@ -190,6 +191,24 @@ describe("completion", () => {
 
   test("triggers on a space, brackets and a dot", () => {
     expect(provider.triggerCharacters).toEqual([" ", "{", "[", "(", "."]);
+  });
+
+  test("inStringOrComment: the dsl's rule for where there are no completions, asked of the line before the cursor", () => {
+    expect(inStringOrComment('  note "依据 ')).toBe(true);
+    expect(inStringOrComment('  note "a\\" b ')).toBe(true); // an escaped quote does not close the string
+    expect(inStringOrComment('  note "done" ')).toBe(false);
+    expect(inStringOrComment("  # a comment ")).toBe(true);
+    expect(inStringOrComment('  note "# not a comment" ')).toBe(false);
+    expect(inStringOrComment("")).toBe(false);
+  });
+
+  test("nothing inside a string or after #, as the dsl answers; names again after the string", () => {
+    const inString = `  item ④ "质量奖" points 2 {\n    note "see the |\n  }\n}\n`;
+    expect(complete(inSection(inString))).toEqual([]);
+    expect(complete(inSection(`  item ④ "质量奖" points 2 {\n    # see |\n  }\n}\n`))).toEqual([]);
+    const { text, position } = cursor(inSection(inString));
+    expect(completions(analyze(text), { line: position.lineNumber, column: position.column })).toEqual([]);
+    expect(complete(inSection(`  item ④ "质量奖" points 2 {\n    note "x" |\n  }\n}\n`)).length).toBeGreaterThan(0);
   });
 
   test("inside an item body: the scoring forms as snippets", () => {
@@ -635,6 +654,17 @@ describe("checking", () => {
     };
     return { factory, posted, answer: (i: number) => reply(answer(posted[i]!)), fail: (m: string) => fail(m) };
   }
+
+  test("`here` checks a large text on this thread; a worker reply for an older text is then dropped", async () => {
+    const w = manualWorker();
+    const checker = createChecker({ workerThreshold: 100, createWorker: w.factory });
+    const first = checker.check(RULES);
+    expect(w.posted).toHaveLength(1);
+    expect((await checker.check(broken + " ".repeat(200), { here: true })).map((d) => d.code)).toEqual(["N001"]);
+    expect(w.posted).toHaveLength(1);
+    w.answer(0);
+    expect((await first).map((d) => d.code)).toEqual(["N001"]);
+  });
 
   test("large texts go to the worker; stale replies are dropped and older requests get the newest result", async () => {
     const w = manualWorker();

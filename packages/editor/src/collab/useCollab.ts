@@ -21,6 +21,9 @@ export interface Newer {
   readonly who: string | null;
 }
 
+/** How long typing pauses before this tab's unsaved text is copied to sessionStorage. */
+export const KEEP_DELAY_MS = 300;
+
 export function useCollab({ opened, text, dirty, onNewer }: {
   opened: Opened | null;
   text: string;
@@ -108,11 +111,35 @@ export function useCollab({ opened, text, dirty, onNewer }: {
     if (name) channel.current?.post({ type: "hello", tab, name });
   }, [name, tab]);
 
-  // Keep this tab's unsaved edits; tell the other tabs whether there are any.
+  // Keep this tab's unsaved edits; tell the other tabs whether there are any. The copy of the
+  // text is written once typing pauses (`KEEP_DELAY_MS`): writing 20 KB to sessionStorage at every
+  // keystroke was the editor's largest per-keystroke cost after checking and compiling. A reload
+  // or a closed tab still keeps the newest text (App's beforeunload handler writes it at once); a
+  // copy still waiting is written when another file opens, and dropped when the file is clean.
+  const keep = useRef<{ name: string; timer: ReturnType<typeof setTimeout>; write: () => void } | null>(null);
   useEffect(() => {
+    const waiting = keep.current;
+    keep.current = null;
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      if (waiting.name !== opened?.name) waiting.write();
+    }
     if (!opened) return;
-    writeUnsaved(opened.name, dirty ? { text, etag: opened.etag, base: opened.text, at: new Date().toISOString() } : null);
+    if (!dirty) {
+      writeUnsaved(opened.name, null);
+      return;
+    }
+    const write = () => writeUnsaved(opened.name, { text, etag: opened.etag, base: opened.text, at: new Date().toISOString() });
+    keep.current = { name: opened.name, write, timer: setTimeout(() => { keep.current = null; write(); }, KEEP_DELAY_MS) };
   }, [text, dirty, opened]);
+  useEffect(() => () => {
+    const waiting = keep.current;
+    keep.current = null;
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      waiting.write();
+    }
+  }, []);
   useEffect(() => {
     if (opened) channel.current?.post({ type: "editing", tab, name: opened.name, dirty });
   }, [dirty, opened?.name, tab]); // eslint-disable-line react-hooks/exhaustive-deps

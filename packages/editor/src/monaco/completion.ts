@@ -35,6 +35,35 @@ export function toCompletionItem(c: CompletionCandidate, range: M.IRange, index:
   };
 }
 
+/**
+ * Whether a line up to the cursor ends inside a string or a comment, where the dsl offers no
+ * completions (its `complete` asks the same of the same prefix). Asked first, so that a space
+ * typed in a note does not parse the whole file on the main thread.
+ */
+export function inStringOrComment(prefix: string): boolean {
+  let inString = false;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "#") return true;
+  }
+  return inString;
+}
+
+/** Line `lineNumber` (1-based) of `text` before `column`; null when the text has fewer lines. */
+function linePrefix(text: string, lineNumber: number, column: number): string | null {
+  let start = 0;
+  for (let line = 1; line < lineNumber; line++) {
+    const nl = text.indexOf("\n", start);
+    if (nl === -1) return null;
+    start = nl + 1;
+  }
+  return text.slice(start, start + column - 1);
+}
+
 /** The provider. The range replaced is the word being typed (empty after a space or bracket). */
 export function createCompletionProvider(monaco: Monaco) {
   return {
@@ -47,7 +76,10 @@ export function createCompletionProvider(monaco: Monaco) {
         endLineNumber: position.lineNumber,
         endColumn: word.endColumn,
       };
-      const candidates = completions(analyze(model.getValue()), toEditorPosition(position));
+      const text = model.getValue();
+      const prefix = linePrefix(text, position.lineNumber, position.column);
+      if (prefix !== null && inStringOrComment(prefix)) return { suggestions: [] };
+      const candidates = completions(analyze(text), toEditorPosition(position));
       return { suggestions: candidates.map((c, i) => toCompletionItem(c, range, i, monaco)) };
     },
   } satisfies M.languages.CompletionItemProvider;

@@ -20,6 +20,7 @@ export { QUICK_FIX_KIND, createCodeActionProvider } from "./code-actions.js";
 export { CHECK_PROTOCOL_VERSION, checkText, answer, type CheckRequest, type CheckReply } from "./check-protocol.js";
 export {
   WORKER_THRESHOLD,
+  HERE_LIMIT,
   createChecker,
   moduleWorker,
   type Checker,
