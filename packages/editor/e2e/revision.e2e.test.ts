@@ -220,7 +220,20 @@ describe("a policy officer's 2025 revision, in the browser only", () => {
     await page.getByTestId("compare").waitFor();
     await page.getByTestId("compare-with").selectOption("2024.rules");
     await expect.poll(() => page.getByTestId("impact-summary").count(), { timeout: 30_000 }).toBe(1);
+    // The examples, written for 2024, are dated into 2025 first; every row whose outcome changed
+    // says why, and none is left unexplained.
+    expect(await page.getByTestId("carry-dates").isChecked()).toBe(true);
+    const summary = (await page.getByTestId("impact-summary").textContent()) ?? "";
+    expect(summary).toContain("各日期已移动 +1 年");
+    expect(summary).not.toContain("未找到原因");
+    const rows = await page.locator("[data-testid=impact-table] tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    expect(rows.length).toBe(20);
+    for (const cells of rows) if (/[↑↓]/.test(cells[4]!)) expect(cells[6]!, cells.join(" | ")).toMatch(/★/);
     await page.screenshot({ path: join(repo, "docs/images/compare-2025.png") });
+    // Without dating them, a grade lost only to the new window is named as such, never unexplained.
+    await page.getByTestId("carry-dates").uncheck();
+    await expect.poll(async () => (await page.getByTestId("impact-summary").textContent()) ?? "", { timeout: 30_000 }).not.toContain("各日期已移动");
+    expect(await page.getByTestId("impact-summary").textContent()).not.toContain("未找到原因");
     await page.close();
   }, 560_000);
 });
