@@ -234,6 +234,12 @@ describe("a policy officer's 2025 revision, in the browser only", () => {
     await page.getByTestId("carry-dates").uncheck();
     await expect.poll(async () => (await page.getByTestId("impact-summary").textContent()) ?? "", { timeout: 30_000 }).not.toContain("各日期已移动");
     expect(await page.getByTestId("impact-summary").textContent()).not.toContain("未找到原因");
+    await page.getByTestId("compare-close").click();
+    // Last year's example in the preview of the 2025 file is dated into 2025, and says so.
+    await page.getByTestId("example").selectOption("01-kunshan-ruitai-jingmi-muju.json");
+    await expect.poll(async () => (await page.getByTestId("dated").textContent()) ?? "", { timeout: 30_000 }).toContain("此示例按 2024 年度填写，预览时各日期已移入 2025 年度（+1 年）");
+    await page.getByTestId("tab-form").click();
+    expect(await page.locator("[data-testid=preview] input[type=date]").first().inputValue()).toMatch(/^2025-/);
     await page.close();
   }, 560_000);
 });

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { analyze, type Diagnostic } from "@jsqc/dsl";
-import { compile, type Ruleset, type Source } from "@jsqc/engine";
+import { carryApplication, compile, type Ruleset, type Source } from "@jsqc/engine";
 import { api, HttpError, type FileInfo } from "./api.js";
 import { Editor, QUIET_MS, type EditorHandle } from "./Editor.js";
 import { Preview, type Application } from "./Preview.js";
@@ -271,7 +271,24 @@ export function App() {
     if (view === "structure") setFocus({ line: s.line, column: s.column });
     else editor.current?.select({ line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
   }, [view]);
-  const onExample = useCallback((exampleName: string) => void api.example(exampleName).then((a) => setApplication(a as Application)), []);
+  // An example written for another year (its application date's year) is dated into the open
+  // file's year first — every date among its inputs moved alike, as 对比's checkbox does — and the
+  // preview says so; otherwise last year's example would only show "outside the window".
+  const [dated, setDated] = useState<{ from: number; to: number } | null>(null);
+  const onExample = useCallback((exampleName: string) => void api.example(exampleName).then((a) => {
+    const to = ruleset?.year ?? null;
+    const index = ruleset?.applicationDateIndex ?? null;
+    const dateName = index === null ? null : ruleset!.inputs[index]?.name ?? null;
+    const given = dateName === null ? undefined : ((a as Application).inputs ?? {})[dateName];
+    const from = typeof given === "string" && /^\d{4}-/.test(given) ? Number(given.slice(0, 4)) : null;
+    if (to !== null && from !== null && from !== to) {
+      setDated({ from, to });
+      setApplication(carryApplication(a, from, to) as Application);
+    } else {
+      setDated(null);
+      setApplication(a as Application);
+    }
+  }), [ruleset]);
 
   const createYear = async () => {
     if (!newYear || !opened) return;
@@ -352,7 +369,7 @@ export function App() {
                 onReveal={(line, column) => { if (view === "structure") setFocus({ line, column }); else editor.current?.select({ line, column, endLine: line, endColumn: column }); }}
                 onPublished={(published) => { void refreshFiles(); setName(published); }} />
             )}
-            <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={onExample} />
+            <Preview ruleset={ruleset} stale={stale} application={application} onApplication={setApplication} onSource={onSource} examples={examples} onExample={onExample} dated={dated} />
           </div>
         </main>
         {merge && (

@@ -31,6 +31,7 @@ const CHECK_WORDS = {
     clamp: (v: string) => `按新满分计（${v}）`,
     clampMax: (v: string) => `按上限计（${v}）`,
     clampAll: (n: number) => `全部 ${n} 处按新满分 / 上限计`,
+    dated: (from: number, to: number) => `此示例按 ${from} 年度填写，预览时各日期已移入 ${to} 年度（${to - from > 0 ? "+" : ""}${to - from} 年）。`,
   },
   en: {
     provisional: "provisional",
@@ -42,6 +43,7 @@ const CHECK_WORDS = {
     clamp: (v: string) => `Clamp to the new maximum (${v})`,
     clampMax: (v: string) => `Clamp to the maximum (${v})`,
     clampAll: (n: number) => `Clamp all ${n} to their maxima`,
+    dated: (from: number, to: number) => `This example was written for ${from}; for the preview every date in it was moved into ${to} (${to - from > 0 ? "+" : ""}${to - from} year${Math.abs(to - from) === 1 ? "" : "s"}).`,
   },
 };
 
@@ -61,6 +63,8 @@ interface Props {
   readonly onSource: (source: Source) => void;
   readonly examples: readonly { name: string; label: string }[];
   readonly onExample: (name: string) => void;
+  /** The chosen example was written for another year and dated into this file's year. */
+  readonly dated?: { readonly from: number; readonly to: number } | null;
 }
 
 function members(rs: Ruleset, enumName: string): { name: string; label: string }[] {
@@ -322,7 +326,7 @@ function carry(rs: Ruleset | null, app: Application): { carried: Application; dr
 
 // Memoised: the app re-renders at every keystroke (its text and dirty flag), while the preview
 // changes only with the ruleset, the application or the stale flag.
-export const Preview = memo(function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample }: Props) {
+export const Preview = memo(function Preview({ ruleset, stale, application, onApplication, onSource, examples, onExample, dated }: Props) {
   const w = useWords();
   // An application written for another version of the rules (last year's example, or before an
   // item was removed) is carried to this one for the preview: fields the rule file no longer
@@ -380,6 +384,7 @@ export const Preview = memo(function Preview({ ruleset, stale, application, onAp
         {ruleset.inputs.map((input) => <InputRow key={input.name} rs={ruleset} input={input} app={application} onApplication={onApplication} refused={refused} />)}
         <Experts rs={ruleset} app={application} onApplication={onApplication} refused={refused} />
       </div>
+      {dated && <div className="carried" data-testid="dated">{cw.dated(dated.from, dated.to)}</div>}
       {dropped.length > 0 && <div className="carried" data-testid="carried">{w.carried}{dropped.join("、")}</div>}
       {check && check.status !== "definitive" && (
         <div className="invalid" data-testid={check.status === "provisional" ? "refusals" : "invalid"}>
