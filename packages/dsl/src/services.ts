@@ -906,8 +906,8 @@ function frameStack(tokens: readonly IToken[]): Frame[] {
   return stack;
 }
 
-/** Whether the cursor is inside a string or a comment on its line. */
-function inStringOrComment(prefix: string): boolean {
+/** Whether the cursor is inside a string or a comment on its line (`prefix`: the line up to the cursor). */
+export function inStringOrComment(prefix: string): boolean {
   let inString = false;
   for (let i = 0; i < prefix.length; i++) {
     const c = prefix[i];

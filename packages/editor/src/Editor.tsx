@@ -4,6 +4,7 @@ import type { Diagnostic } from "@jsqc/dsl";
 import { monaco } from "./monaco/monaco.js";
 import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker, HERE_LIMIT } from "./monaco/index.js";
 import "./monaco/monaco-environment.js";
+import { EDITOR_OPTIONS } from "./monaco/options.js";
 
 /** A change this long after the previous one is checked on the main thread (see `run`). */
 export const QUIET_MS = 250;
@@ -52,17 +53,8 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     const editor = monaco.editor.create(host.current!, {
       model,
       theme: "jsqc-light",
-      automaticLayout: true,
-      minimap: { enabled: false },
-      fontSize: 14,
-      lineHeight: 21,
-      wordWrap: "on",
-      wrappingIndent: "indent",
-      renderWhitespace: "none",
+      ...EDITOR_OPTIONS,
       "semanticHighlighting.enabled": true,
-      fixedOverflowWidgets: true,
-      tabSize: 2,
-      insertSpaces: true,
     });
     editorRef.current = editor;
     const timings: NonNullable<Window["__jsqc"]>["timings"] = [];

@@ -6,6 +6,7 @@
  */
 import { monaco } from "./monaco/monaco.js";
 import { THEME_NAME, themeData } from "./monaco/theme.js";
+import { EDITOR_OPTIONS } from "./monaco/options.js";
 import "./monaco/monaco-environment.js";
 
 declare global {
@@ -28,16 +29,7 @@ const model = monaco.editor.createModel("", "plaintext", monaco.Uri.parse("file:
 const editor = monaco.editor.create(host, {
   model,
   theme: THEME_NAME,
-  automaticLayout: true,
-  minimap: { enabled: false },
-  fontSize: 14,
-  lineHeight: 21,
-  wordWrap: "on",
-  wrappingIndent: "indent",
-  renderWhitespace: "none",
-  fixedOverflowWidgets: true,
-  tabSize: 2,
-  insertSpaces: true,
+  ...EDITOR_OPTIONS,
   quickSuggestions: false,
   wordBasedSuggestions: "off",
 });

@@ -1,5 +1,5 @@
 /** Completion from the dsl's `completions`: keywords, snippets of each form, names in scope, enum members. */
-import { analyze, completions, type CompletionCandidate, type CompletionKind } from "@jsqc/dsl";
+import { analyze, completions, inStringOrComment, type CompletionCandidate, type CompletionKind } from "@jsqc/dsl";
 import type * as M from "monaco-editor";
 import { toEditorPosition, type ModelLike, type Monaco } from "./types.js";
 
@@ -35,23 +35,10 @@ export function toCompletionItem(c: CompletionCandidate, range: M.IRange, index:
   };
 }
 
-/**
- * Whether a line up to the cursor ends inside a string or a comment, where the dsl offers no
- * completions (its `complete` asks the same of the same prefix). Asked first, so that a space
- * typed in a note does not parse the whole file on the main thread.
- */
-export function inStringOrComment(prefix: string): boolean {
-  let inString = false;
-  for (let i = 0; i < prefix.length; i++) {
-    const c = prefix[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "#") return true;
-  }
-  return inString;
-}
+// The dsl's own test of whether a line up to the cursor ends inside a string or a comment, where
+// it offers no completions: asked here first, so that a space typed in a note does not parse the
+// whole file on the main thread.
+export { inStringOrComment };
 
 /** Line `lineNumber` (1-based) of `text` before `column`; null when the text has fewer lines. */
 function linePrefix(text: string, lineNumber: number, column: number): string | null {
