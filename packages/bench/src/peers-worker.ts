@@ -18,6 +18,7 @@ const { values, positionals } = parseArgs({
   options: {
     apps: { type: "string" },
     inflight: { type: "string", default: "1" },
+    batch: { type: "string", default: "100" },
     warmup: { type: "string", default: "200000" },
     "warmup-seconds": { type: "string", default: "3" },
     passes: { type: "string", default: "3" },
@@ -30,6 +31,8 @@ if (!load || !values.apps) {
   process.exit(2);
 }
 const inflight = Math.max(1, Number(values.inflight));
+/** Applications per call for a peer with a batch form (`scoreBatch`). */
+const batchSize = Math.max(1, Number(values.batch));
 const warmup = Math.max(0, Number(values.warmup));
 const warmupMs = Math.max(0, Number(values["warmup-seconds"])) * 1000;
 const passes = Math.max(1, Number(values.passes));
@@ -51,7 +54,12 @@ let sink = 0;
 async function pass(peer: Peer, n: number, gcFirst = true): Promise<number> {
   if (gcFirst) gc();
   const start = performance.now();
-  if (!peer.async) {
+  if (peer.scoreBatch) {
+    for (let i = 0; i < n; i += batchSize) {
+      sink += await peer.scoreBatch(apps.slice(i, Math.min(n, i + batchSize)));
+      sample();
+    }
+  } else if (!peer.async) {
     const score = peer.score as (a: Application) => number;
     for (let i = 0; i < n; i++) {
       sink += score(apps[i]!);

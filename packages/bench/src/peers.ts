@@ -62,11 +62,12 @@ const ALL: Variant[] = [
   { key: "json-logic-engine-ops", engine: "json-logic-engine-ops", inflight: 1, label: "json-logic-engine (compiled, custom operator)" },
   { key: "zen-engine", engine: "zen-engine", inflight: 1, label: "zen-engine" },
   { key: "zen-engine-x4", engine: "zen-engine", inflight: 4, label: "zen-engine, 4 in flight" },
+  { key: "zen-engine-batch", engine: "zen-engine-batch", inflight: 1, label: "zen-engine, batch graph (100 per call)" },
 ];
 const only = values.only ? new Set(values.only.split(",")) : null;
 const REFERENCE = ["json-logic-engine", "json-logic-engine-ops"];
 const variants = ALL.filter((v) => !only || only.has(v.key) || v.key === "ours" || REFERENCE.includes(v.key));
-const PEER_KEYS = ["json-rules-engine", "json-logic-js", "json-logic-engine", "json-logic-engine-ops", "zen-engine", "zen-engine-x4"];
+const PEER_KEYS = ["json-rules-engine", "json-logic-js", "json-logic-engine", "json-logic-engine-ops", "zen-engine", "zen-engine-x4", "zen-engine-batch"];
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const here = dirname(fileURLToPath(import.meta.url));
@@ -237,7 +238,7 @@ for (const w of workloads) {
   const aot = get("ours-aot")?.vsJsonLogicEngine;
   if (aot !== undefined) goals.push(`${w}: compiled module (jsqc build), no trace, ≥ 2× json-logic-engine: ${aot >= 2 ? "met" : "NOT met"} (${aot.toFixed(2)}×)`);
 }
-const peerNotes = rows.filter((r) => r.workload === workloads[0] && !r.key.startsWith("ours") && r.key !== "zen-engine-x4").map((r) =>
+const peerNotes = rows.filter((r) => r.workload === workloads[0] && !r.key.startsWith("ours") && r.key !== "zen-engine-x4" && r.key !== "zen-engine-batch").map((r) =>
   `${r.engine}${r.version !== "—" ? ` ${r.version}` : ""}: encodes ${r.covers}${r.covers.startsWith("totals, vetoes") ? "" : " (vetoes and eligibility left out: no date arithmetic)"}; outside the engine: ${r.adapter}`);
 const env = `Node ${process.version}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${fmt(count)} applications per workload (seed ${seed}), each engine in its own process, ${rounds} interleaved rounds × ${values.passes} timed passes after a warm-up (${values.warmup} evaluations or ${values["warmup-seconds"]} s); medians; 5-minute load average ${loadBefore.toFixed(1)} before timing, ${loadAfter.toFixed(1)} after`;
 

@@ -14,6 +14,7 @@ export const PEERS: Record<string, () => Promise<Peer>> = {
   "json-logic-engine": async () => (await import("./json-logic-engine.js")).jsonLogicEngine,
   "json-logic-engine-ops": async () => (await import("./json-logic-engine.js")).jsonLogicEngineOps,
   "zen-engine": async () => (await import("./zen-engine.js")).zenEngine,
+  "zen-engine-batch": async () => (await import("./zen-engine.js")).zenEngineBatch,
 };
 
 export type { Peer, Application, Outcome } from "./types.js";

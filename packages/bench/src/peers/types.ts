@@ -36,6 +36,11 @@ export interface Peer {
   load(): Promise<void> | void;
   /** The total in hundredths of a point. */
   score(app: Application): number | Promise<number>;
+  /**
+   * Scores many applications in one call (the engine's own batch form), returning the sum of
+   * their totals in hundredths; a worker given `--batch N` times calls of N applications.
+   */
+  scoreBatch?(apps: readonly Application[]): Promise<number>;
   /** Total, vetoes, eligibility and outcome, where the encoding has them. */
   outcome?(app: Application): Outcome | Promise<Outcome>;
 }
