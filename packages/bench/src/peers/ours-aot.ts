@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { aotModulePath } from "../aot-module.js";
-import type { Application, Outcome, Peer } from "./types.js";
+import { outcomeOf, type Application, type Outcome, type Peer } from "./types.js";
 
 interface Amount { decimal: string; number: number }
 interface Result { total: Amount; outcome: { vetoed: boolean; eligible: boolean; granted: boolean } }
@@ -30,12 +30,6 @@ export function oursAot(): Peer {
       evaluate = ((await import(pathToFileURL(aotModulePath).href)) as { evaluate: Evaluate }).evaluate;
     },
     score: (app) => Math.round(run(app).total.number * 100),
-    outcome(app): Outcome {
-      const r = run(app);
-      const [int, frac = ""] = r.total.decimal.split(".");
-      if (frac.length > 2) throw new Error(`a total finer than 0.01: ${r.total.decimal}`);
-      const total = Number(int) * 100 + Number((frac + "00").slice(0, 2));
-      return { total, vetoed: r.outcome.vetoed, eligible: r.outcome.eligible, granted: r.outcome.granted };
-    },
+    outcome: (app): Outcome => outcomeOf(run(app)),
   };
 }

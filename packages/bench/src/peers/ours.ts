@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { compile, evaluate, type Ruleset } from "@jsqc/engine";
 import { rulesPath } from "../paths.js";
-import type { Application, Outcome, Peer } from "./types.js";
+import { outcomeOf, type Application, type Outcome, type Peer } from "./types.js";
 
 export function ours(trace: boolean): Peer {
   let rs: Ruleset | null = null;
@@ -23,13 +23,6 @@ export function ours(trace: boolean): Peer {
       rs = compiled.ruleset;
     },
     score: (app) => Math.round(run(app).total.number * 100),
-    outcome(app): Outcome {
-      const r = run(app);
-      // The exact decimal text, not the JS number: "83.25" → 8325.
-      const [int, frac = ""] = r.total.decimal.split(".");
-      if (frac.length > 2) throw new Error(`a total finer than 0.01: ${r.total.decimal}`);
-      const total = Number(int) * 100 + Number((frac + "00").slice(0, 2));
-      return { total, vetoed: r.outcome.vetoed, eligible: r.outcome.eligible, granted: r.outcome.granted };
-    },
+    outcome: (app): Outcome => outcomeOf(run(app)),
   };
 }

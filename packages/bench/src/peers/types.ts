@@ -44,3 +44,15 @@ export interface Peer {
   /** Total, vetoes, eligibility and outcome, where the encoding has them. */
   outcome?(app: Application): Outcome | Promise<Outcome>;
 }
+
+/**
+ * Our result's outcome (the engine's or the compiled module's), its total in hundredths from the
+ * exact decimal text ("83.25" → 8325), not the JS number. Here, not in ours.ts, so that the
+ * compiled module's peer does not import the engine with it (its cold start would include it).
+ */
+export function outcomeOf(r: { readonly total: { readonly decimal: string }; readonly outcome: { readonly vetoed: boolean; readonly eligible: boolean; readonly granted: boolean } }): Outcome {
+  const [int, frac = ""] = r.total.decimal.split(".");
+  if (frac.length > 2) throw new Error(`a total finer than 0.01: ${r.total.decimal}`);
+  const total = Number(int) * 100 + Number((frac + "00").slice(0, 2));
+  return { total, vetoed: r.outcome.vetoed, eligible: r.outcome.eligible, granted: r.outcome.granted };
+}
