@@ -15,7 +15,8 @@ import { decimal as D, type Diagnostic, type Expr, type Model, type Sym, type Ty
 import { type Ruleset, type CompiledItem } from "../compile.js";
 import { compile } from "../compile-source.js";
 import type { ExpertRule } from "../experts.js";
-import type { RulesetSpec } from "./runtime.js";
+import type { RulesetSpec, ValueSpec } from "./runtime.js";
+import { fastPath, specLiteral, type FastCond, type FastItem, type FastRuleset } from "./fast.js";
 
 export type BuildResult = { ok: true; code: string } | { ok: false; diagnostics: readonly Diagnostic[] };
 
@@ -94,67 +95,73 @@ class Generator {
   run(): string {
     const rs = this.rs;
     const ast = rs.ast;
-    // Pair the AST's declarations with the compiled ruleset, in the order compile.ts walks them.
-    let vetoIndex = 0;
-    let eligIndex = 0;
-    let gradeIndex = 0;
-    let sectionIndex = 0;
-    const sections: string[] = [];
-    const vetoes: string[] = [];
-    const eligibility: string[] = [];
-    const grades: string[] = [];
+    // Pair the AST's declarations with the compiled ruleset, in the order compile.ts walks them;
+    // each item's, veto's and condition's generated function is named in `fast`.
+    const fast: FastRuleset = {
+      title: rs.title, year: rs.year, document: rs.document, total: rs.total, applicationDateIndex: rs.applicationDateIndex,
+      inputs: rs.inputs.map((i) => ({ name: i.name, omittable: i.omittable, list: i.sym.type.kind === "set" || i.sym.type.kind === "list", spec: this.spec(i.sym.type, i.sym.decl) })),
+      sections: [],
+      judged: rs.judged.map((item) => {
+        const r = item.experts ?? rs.experts;
+        return { id: item.id, max: item.max, trimmed: r.combine === "trimmed mean", round: r.round, spread: r.spread, atLeast: r.atLeast };
+      }),
+      vetoes: [], eligibility: [], grades: [],
+    };
     for (const d of ast.declarations) {
       switch (d.type) {
         case "Section": {
-          const sec = rs.sections[sectionIndex++]!;
+          const sec = rs.sections[fast.sections.length]!;
           const items = d.items.map((decl, i) => this.item(decl, sec.items[i]!));
-          sections.push(`{id:${lit(sec.id)},title:${lit(sec.title)},weight:${int(sec.weight)},cap:${sec.cap === null ? "null" : int(sec.cap)},items:[${items.join(",")}]}`);
+          fast.sections.push({ id: sec.id, title: sec.title, weight: sec.weight, cap: sec.cap, items });
           break;
         }
         case "VetoGroup":
           for (const v of d.vetoes) {
-            const c = rs.vetoes[vetoIndex++]!;
-            vetoes.push(`{id:${lit(c.id)},label:${lit(c.label)},test:${this.test(v.when)}}`);
+            const c = rs.vetoes[fast.vetoes.length]!;
+            fast.vetoes.push({ id: c.id, label: c.label, test: this.test(v.when) });
           }
           break;
         case "Eligibility":
           for (const r of d.requirements) {
-            const c = rs.eligibility[eligIndex++]!;
-            eligibility.push(`{id:${lit(c.id)},label:${lit(c.label)},test:${this.test(r.condition)}}`);
+            const c = rs.eligibility[fast.eligibility.length]!;
+            fast.eligibility.push({ id: c.id, label: c.label, test: this.test(r.condition) });
           }
           break;
         case "Grade": {
-          const g = rs.grades[gradeIndex++]!;
-          const reqs = d.requirements.map((r, i) => `{id:${lit(g.requirements[i]!.id)},label:${lit(g.requirements[i]!.label)},test:${this.test(r.condition)}}`);
-          const window = g.window ? `[${int(g.window.from)},${int(g.window.to)}]` : "null";
-          grades.push(`{name:${lit(g.name)},pass:${g.pass === null ? "null" : int(g.pass)},window:${window},requirements:[${reqs.join(",")}]}`);
+          const g = rs.grades[fast.grades.length]!;
+          const requirements = d.requirements.map((r, i) => ({ id: g.requirements[i]!.id, label: g.requirements[i]!.label, test: this.test(r.condition) }));
+          fast.grades.push({ name: g.name, pass: g.pass, window: g.window ? [g.window.from, g.window.to] : null, requirements });
           break;
         }
         default: break;
       }
     }
-    if (sectionIndex !== rs.sections.length || vetoIndex !== rs.vetoes.length || eligIndex !== rs.eligibility.length || gradeIndex !== rs.grades.length) {
+    if (fast.sections.length !== rs.sections.length || fast.vetoes.length !== rs.vetoes.length || fast.eligibility.length !== rs.eligibility.length || fast.grades.length !== rs.grades.length) {
       throw new Error("the rule file's declarations do not match its compiled form");
     }
-    const inputs = rs.inputs.map((i) => {
-      const list = i.sym.type.kind === "set" || i.sym.type.kind === "list";
-      return `{name:${lit(i.name)},label:${lit(i.label)},omittable:${i.omittable},list:${list},spec:${this.spec(i.sym.type, i.sym.decl)}}`;
+    const num = (n: number | null) => (n === null ? "null" : int(n));
+    const cond = (c: FastCond) => `{id:${lit(c.id)},label:${lit(c.label)},test:${c.test}}`;
+    const inputs = fast.inputs.map((i, k) => `{name:${lit(i.name)},label:${lit(rs.inputs[k]!.label)},omittable:${i.omittable},list:${i.list},spec:${specLiteral(i.spec, lit, int)}}`);
+    const sections = fast.sections.map((sec) => {
+      const items = sec.items.map((i) => `{id:${lit(i.id)},max:${int(i.max)},cap:${num(i.cap)},judged:${int(i.judged)},score:${i.score ?? "null"}}`);
+      return `{id:${lit(sec.id)},title:${lit(sec.title)},weight:${int(sec.weight)},cap:${num(sec.cap)},items:[${items.join(",")}]}`;
     });
     const judged = rs.judged.map((item) => {
       const label = `${item.id}「${item.text.length > 24 ? `${item.text.slice(0, 23)}…` : item.text}」`;
       return `{id:${lit(item.id)},label:${lit(label)},max:${int(item.max)},rule:${this.rule(item.experts ?? rs.experts)}}`;
     });
+    const grades = fast.grades.map((g) => `{name:${lit(g.name)},pass:${num(g.pass)},window:${g.window ? `[${int(g.window[0])},${int(g.window[1])}]` : "null"},requirements:[${g.requirements.map(cond).join(",")}]}`);
     const spec = [
       `title:${lit(rs.title)}`,
-      `year:${rs.year === null ? "null" : int(rs.year)}`,
+      `year:${num(rs.year)}`,
       `document:${rs.document === null ? "null" : lit(rs.document)}`,
       `total:${int(rs.total)}`,
-      `applicationDateIndex:${rs.applicationDateIndex === null ? "null" : int(rs.applicationDateIndex)}`,
+      `applicationDateIndex:${num(rs.applicationDateIndex)}`,
       `inputs:[${inputs.join(",")}]`,
       `sections:[${sections.join(",")}]`,
       `judged:[${judged.join(",")}]`,
-      `vetoes:[${vetoes.join(",")}]`,
-      `eligibility:[${eligibility.join(",")}]`,
+      `vetoes:[${fast.vetoes.map(cond).join(",")}]`,
+      `eligibility:[${fast.eligibility.map(cond).join(",")}]`,
       `grades:[${grades.join(",")}]`,
     ];
     return [
@@ -164,11 +171,12 @@ class Generator {
       runtime(),
       "// --- generated from the rule file ---",
       ...this.out,
+      ...fastPath(fast, lit, int),
       `const $RULESET = {${spec.join(",\n")}};`,
-      "const $evaluate = $evaluator($RULESET);",
+      "const $evaluate = $evaluator($RULESET, $fastPrepare, $run);",
       "/** Evaluates an application (no trace): { ok: true, result } or { ok: false, errors }. */",
       "export function evaluate(application, options) { return $evaluate(application, options); }",
-      `export const ruleset = Object.freeze({ title: ${lit(rs.title)}, year: ${rs.year === null ? "null" : int(rs.year)}, document: ${rs.document === null ? "null" : lit(rs.document)} });`,
+      `export const ruleset = Object.freeze({ title: ${lit(rs.title)}, year: ${num(rs.year)}, document: ${rs.document === null ? "null" : lit(rs.document)} });`,
       "",
     ].join("\n");
   }
@@ -177,16 +185,18 @@ class Generator {
     return `{trimmed:${r.combine === "trimmed mean"},round:${r.round === null ? "null" : int(r.round)},spread:${r.spread === null ? "null" : int(r.spread)},atLeast:${r.atLeast === null ? "null" : int(r.atLeast)},name:${lit(r.name.zh)},nameEn:${lit(r.name.en)}}`;
   }
 
-  private spec(type: Type, decl: InputDecl | FieldDecl): string {
-    const min = decl.options.min ? D.parseDec(decl.options.min.value) : null;
-    const max = decl.options.max ? D.parseDec(decl.options.max.value) : null;
-    const parts = [`kind:${lit(type.kind)}`, `min:${min === null ? "null" : int(min)}`, `max:${max === null ? "null" : int(max)}`];
-    if (type.kind === "enum" || type.kind === "set") parts.push(`members:${lit(this.members(type.kind === "enum" ? type.name : type.element))}`);
+  private spec(type: Type, decl: InputDecl | FieldDecl): ValueSpec {
+    const spec: ValueSpec = {
+      kind: type.kind,
+      min: decl.options.min ? D.parseDec(decl.options.min.value) : null,
+      max: decl.options.max ? D.parseDec(decl.options.max.value) : null,
+    };
+    if (type.kind === "enum" || type.kind === "set") spec.members = this.members(type.kind === "enum" ? type.name : type.element);
     if (type.kind === "list") {
       const fields = [...(this.model.records.get(type.record)?.values() ?? [])].filter((f): f is Extract<Sym, { kind: "field" }> => f.kind === "field");
-      parts.push(`fields:[${fields.map((f) => `{name:${lit(f.name)},label:${lit(f.decl.label?.value ?? f.name)},optional:${f.optional},spec:${this.spec(f.type, f.decl)}}`).join(",")}]`);
+      spec.fields = fields.map((f) => ({ name: f.name, label: f.decl.label?.value ?? f.name, optional: f.optional, spec: this.spec(f.type, f.decl) }));
     }
-    return `{${parts.join(",")}}`;
+    return spec;
   }
 
   private members(name: string): string[] {
@@ -196,12 +206,12 @@ class Generator {
 
   // --- items ----------------------------------------------------------------------------------------
 
-  private item(decl: ItemDecl, item: CompiledItem): string {
-    const head = `id:${lit(item.id)},max:${int(item.max)},cap:${item.cap === null ? "null" : int(item.cap)}`;
-    if (item.judgedIndex >= 0) return `{${head},judged:${int(item.judgedIndex)},score:null}`;
+  private item(decl: ItemDecl, item: CompiledItem): FastItem {
+    const head = { id: item.id, max: item.max, cap: item.cap };
+    if (item.judgedIndex >= 0) return { ...head, judged: item.judgedIndex, score: null };
     const fn = this.id("$s");
     this.emit(`function ${fn}(I, R) {\n${this.form(decl.form)}\n}`);
-    return `{${head},judged:-1,score:${fn}}`;
+    return { ...head, judged: -1, score: fn };
   }
 
   private form(form: ScoreForm): string {

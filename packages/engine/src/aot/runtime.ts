@@ -89,24 +89,70 @@ function $daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date, in integer arithmetic (H. Hinnant's
+ * days_from_civil) rather than through Date objects; as Date.UTC, which the engine uses, a year
+ * from 0 to 99 means 1900 to 1999.
+ */
 function $dayOf(y: number, m: number, d: number): number {
-  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
+  if (y >= 0 && y <= 99) y += 1900;
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+/** The year, month and day of a day number (civil_from_days), into `$YMD`. */
+const $YMD = [0, 0, 0];
+function $civil(day: number): number[] {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  $YMD[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  $YMD[1] = m;
+  $YMD[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  return $YMD;
 }
 function $parseDay(text: string): number | null {
-  if (text.length !== 10 || text[4] !== "-" || text[7] !== "-") return null;
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return $parseDaySlow(text);
+    y = y * 10 + c;
+  }
+  const m1 = text.charCodeAt(5) - 48, m2 = text.charCodeAt(6) - 48, d1 = text.charCodeAt(8) - 48, d2 = text.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return $parseDaySlow(text);
+  const m = m1 * 10 + m2;
+  const d = d1 * 10 + d2;
+  if (m < 1 || m > 12 || d < 1 || d > $daysInMonth(y, m)) return null;
+  return $dayOf(y, m, d);
+}
+/** The engine's parseDay, for what is not plain digits (Number() also reads " 12", "+1", "1e3"…). */
+function $parseDaySlow(text: string): number | null {
   const y = Number(text.slice(0, 4));
   const m = Number(text.slice(5, 7));
   const d = Number(text.slice(8, 10));
   if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return null;
   if (m < 1 || m > 12 || d < 1 || d > $daysInMonth(y, m)) return null;
-  return $dayOf(y, m, d);
+  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
 }
+/** The last shift asked for and its answer: a rule tests many records against one anchor date. */
+let $shiftFrom = NaN, $shiftBy = NaN, $shiftTo = NaN;
 function $addMonths(day: number, n: number): number {
-  const dt = new Date(day * 86_400_000);
-  const y = dt.getUTCFullYear();
-  const m = dt.getUTCMonth() + 1;
-  const d = dt.getUTCDate();
-  const index = y * 12 + (m - 1) + n;
+  if (day === $shiftFrom && n === $shiftBy) return $shiftTo;
+  const to = $addMonthsNow(day, n);
+  $shiftFrom = day; $shiftBy = n; $shiftTo = to;
+  return to;
+}
+function $addMonthsNow(day: number, n: number): number {
+  const ymd = $civil(day);
+  const index = ymd[0]! * 12 + (ymd[1]! - 1) + n;
+  const d = ymd[2]!;
   const ty = Math.floor(index / 12);
   const tm = index - ty * 12 + 1;
   return $dayOf(ty, tm, Math.min(d, $daysInMonth(ty, tm)));
@@ -130,7 +176,10 @@ export function $eq(a: unknown, b: unknown): boolean { return a !== undefined &&
 export function $ne(a: unknown, b: unknown): boolean { return a !== undefined && b !== undefined && a !== b; }
 export function $shift(d: unknown, amount: number, unit: string): unknown { return typeof d === "number" ? $addDuration(d, amount, unit) : undefined; }
 export function $inSet(s: unknown, values: readonly string[], negated: boolean): boolean {
-  const hit = Array.isArray(s) && s.some((x) => values.includes(x as string));
+  let hit = false;
+  if (Array.isArray(s)) {
+    for (let i = 0; i < s.length && !hit; i++) for (let j = 0; j < values.length; j++) if (s[i] === values[j]) { hit = true; break; }
+  }
   return negated ? !hit : hit;
 }
 export function $inOne(s: unknown, values: readonly string[], negated: boolean): boolean {
@@ -148,7 +197,7 @@ export function $within(a: unknown, s: unknown, amount: number, unit: string, be
 export function $min(a: unknown, b: unknown): unknown { return typeof a !== "number" || typeof b !== "number" ? undefined : b < a ? b : a; }
 export function $max(a: unknown, b: unknown): unknown { return typeof a !== "number" || typeof b !== "number" ? undefined : b > a ? b : a; }
 export function $num(a: unknown): unknown { return typeof a === "number" ? a : undefined; }
-export function $year(d: unknown): unknown { return typeof d === "number" ? new Date(d * 86_400_000).getUTCFullYear() * $SCALE : undefined; }
+export function $year(d: unknown): unknown { return typeof d === "number" ? $civil(d)[0]! * $SCALE : undefined; }
 export function $size(v: unknown): number { return Array.isArray(v) ? v.length * $SCALE : 0; }
 export function $key2(a: unknown, b: unknown): string { return `${a as string}\u0000${b as string}`; }
 export function $per(points: Dec, c: unknown): Dec { return typeof c === "number" && c > 0 ? $mul(points, c) : 0; }
@@ -201,9 +250,10 @@ function $withinLength(s: string, max: number): boolean {
   for (const _ of s) if (++n > max) return false;
   return true;
 }
+/** Own enumerable keys (for-in lists an own "__proto__" too; the check is one TurboFan folds). */
 function $ownKeyCount(o: object): number {
-  let n = $isEnumerable.call(o, "__proto__") ? 1 : 0;
-  for (const k in o) if ($hasOwn.call(o, k) && k !== "__proto__") n++;
+  let n = 0;
+  for (const k in o) if ($hasOwn.call(o, k)) n++;
   return n;
 }
 function $isObject(v: unknown): v is Record<string, unknown> {
@@ -350,43 +400,80 @@ function $valueError(spec: ValueSpec, v: unknown, path: string, label: string, c
 
 interface Prepared { inputs: unknown[]; grade: string; experts: number; scores: Float64Array }
 
-// --- the evaluator ----------------------------------------------------------------------------------
+function $scoreDec(v: unknown): Dec | null {
+  if (typeof v === "number") return $fromNumber(v);
+  if (typeof v === "string" && $SCORE_STRING.test(v)) return $parseDec(v);
+  return null;
+}
+/** An input number (a JSON number or decimal text) as a decimal, or null. */
+function $numberDec(v: unknown): Dec | null {
+  if (typeof v === "number") return $fromNumber(v);
+  if (typeof v === "string" && $DECIMAL_STRING.test(v)) return $parseDec(v);
+  return null;
+}
+
+function $enterpriseError(e: unknown): AotError | null {
+  if (!$isObject(e)) return $err("enterprise", "企业信息", "应为对象", "expected an object");
+  for (const k of Object.keys(e)) {
+    if (!$hasOwn.call($ENTERPRISE, k)) return $unknown(`enterprise.${k}`, k);
+    const v = e[k];
+    const [max, label] = $ENTERPRISE[k]!;
+    if (v !== undefined && (typeof v !== "string" || !$withinLength(v, max))) return $err(`enterprise.${k}`, label, `应为文字（不超过 ${max} 字）`, `expected text (at most ${max} characters)`);
+  }
+  return null;
+}
+
+// --- amounts: { decimal, number }, one frozen object per value ----------------------------------------
 
 interface Amount { decimal: string; number: number }
+/** Amounts of whole hundredths from 0 to 200 (every item, section and usual total), by hundredths. */
+const $AMOUNTS: (Amount | undefined)[] = new Array(20_001);
+const $otherAmounts = new Map<Dec, Amount>();
+export function $amount(d: Dec): Amount {
+  // d / 10_000 and an integer test, not d % 10_000: a float modulus is a call into C.
+  const k = d / 10_000;
+  const a = k >= 0 && k <= 20_000 && Math.floor(k) === k ? $AMOUNTS[k] : undefined;
+  return a !== undefined ? a : $newAmount(d);
+}
+function $newAmount(d: Dec): Amount {
+  if (d >= 0 && d <= 200_000_000 && d % 10_000 === 0) return ($AMOUNTS[d / 10_000] = Object.freeze({ decimal: $format(d), number: $toNumber(d) }));
+  let a = $otherAmounts.get(d);
+  if (!a) {
+    a = Object.freeze({ decimal: $format(d), number: $toNumber(d) });
+    if ($otherAmounts.size < 100_000) $otherAmounts.set(d, a);
+  }
+  return a;
+}
 
-/** Makes `evaluate(application, options)` for one ruleset description. */
-export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { trace?: boolean }) => unknown {
-  const amounts = new Map<Dec, Amount>();
-  const amount = (d: Dec): Amount => {
-    let a = amounts.get(d);
-    if (!a) {
-      a = Object.freeze({ decimal: $format(d), number: $toNumber(d) });
-      if (amounts.size < 100_000) amounts.set(d, a);
-    }
-    return a;
-  };
+// --- the evaluator ----------------------------------------------------------------------------------
+
+/** The generated fast path of the input check (fast.ts); null when the general `prepare` must decide. */
+export type FastPrepare = (app: unknown, fresh: boolean) => Prepared | null;
+/** The generated result assembly (fast.ts). */
+export type Run = (p: Prepared, app: Record<string, unknown>) => unknown;
+
+/**
+ * Makes `evaluate(application, options)` for one ruleset description, its generated fast input
+ * check and its generated result assembly.
+ */
+export function $evaluator(rs: RulesetSpec, fastPrepare: FastPrepare, run: Run): (application: unknown, options?: { trace?: boolean }) => unknown {
   const convs = rs.inputs.map((i) => $converter(i.spec));
   const judgedIndex = new Map(rs.judged.map((j, k) => [j.id, k] as [string, number]));
   const counted = rs.judged.map((j, k) => [j, k] as [JudgedSpec, number]).filter(([j]) => j.rule.atLeast !== null);
   const gradeNames = rs.grades.map((g) => g.name);
   const inputNames = new Set(rs.inputs.map((i) => i.name));
-  const maxima = rs.sections.map((s) => s.items.map((i) => amount(i.max)));
-  const weights = rs.sections.map((s) => amount(s.weight));
   const width = rs.judged.length;
-  // Scratch space reused by every call (evaluate is synchronous and never re-entered): the
-  // experts' score matrix, and each judged item's points, flag (0 none, 1 unscored, 2 spread) and spread.
-  let scratch = new Float64Array(0);
-  const judgedPoints = new Float64Array(width);
-  const judgedFlag = new Uint8Array(width);
-  const judgedSpread = new Float64Array(width);
+  /** Whether a call is under way: a getter of an application that calls evaluate again gets fresh scratch space. */
+  let busy = false;
 
+  /** The general input check: the engine's fast path, for whatever the generated one declines. */
   function prepare(app: unknown): Prepared | null {
     if (!$isObject(app)) return null;
     for (const k in app) if ($hasOwn.call(app, k) && !$hasOwn.call($ENVELOPE, k)) return null;
     if ($isEnumerable.call(app, "__proto__")) return null;
     const id = app["id"];
     if (id !== undefined && (typeof id !== "string" || !$withinLength(id, 200))) return null;
-    if (app["enterprise"] !== undefined && enterpriseError(app["enterprise"]) !== null) return null;
+    if (app["enterprise"] !== undefined && $enterpriseError(app["enterprise"]) !== null) return null;
     const grade = app["grade"];
     if (typeof grade !== "string" || !gradeNames.includes(grade)) return null;
     const raw = app["inputs"];
@@ -408,11 +495,9 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     }
     if ($ownKeyCount(raw) !== seen) return null;
     const experts = app["experts"];
-    if (experts === undefined) return counted.length > 0 ? null : { inputs, grade, experts: 0, scores: scratch };
+    if (experts === undefined) return counted.length > 0 ? null : { inputs, grade, experts: 0, scores: new Float64Array(0) };
     if (!Array.isArray(experts) || experts.length > $MAX_EXPERTS) return null;
-    const need = experts.length * width;
-    if (scratch.length < need) scratch = new Float64Array(need);
-    const scores = scratch.fill(NaN, 0, need);
+    const scores = new Float64Array(experts.length * width).fill(NaN);
     for (let e = 0; e < experts.length; e++) {
       const ex: unknown = experts[e];
       if (!$isObject(ex)) return null;
@@ -429,7 +514,7 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
         if (k === undefined) return null;
         const v = s[id];
         if (v === undefined) continue;
-        const d = scoreDec(v);
+        const d = $scoreDec(v);
         if (d === null || d < 0 || d > rs.judged[k]!.max) return null;
         scores[base + k] = d;
       }
@@ -442,23 +527,6 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     return { inputs, grade, experts: experts.length, scores };
   }
 
-  function scoreDec(v: unknown): Dec | null {
-    if (typeof v === "number") return $fromNumber(v);
-    if (typeof v === "string" && $SCORE_STRING.test(v)) return $parseDec(v);
-    return null;
-  }
-
-  function enterpriseError(e: unknown): AotError | null {
-    if (!$isObject(e)) return $err("enterprise", "企业信息", "应为对象", "expected an object");
-    for (const k of Object.keys(e)) {
-      if (!$hasOwn.call($ENTERPRISE, k)) return $unknown(`enterprise.${k}`, k);
-      const v = e[k];
-      const [max, label] = $ENTERPRISE[k]!;
-      if (v !== undefined && (typeof v !== "string" || !$withinLength(v, max))) return $err(`enterprise.${k}`, label, `应为文字（不超过 ${max} 字）`, `expected text (at most ${max} characters)`);
-    }
-    return null;
-  }
-
   /** The first problem, in the order of the application's parts. */
   function firstError(app: unknown): AotError {
     if (!$isObject(app)) return $err("(根)", "申请", "应为 JSON 对象", "expected a JSON object");
@@ -466,7 +534,7 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     if (extra !== null) return $unknown(extra, extra);
     const id = app["id"];
     if (id !== undefined && (typeof id !== "string" || !$withinLength(id, 200))) return $err("id", "申请编号", "应为文字（不超过 200 字）", "expected text (at most 200 characters)");
-    if (app["enterprise"] !== undefined) { const e = enterpriseError(app["enterprise"]); if (e) return e; }
+    if (app["enterprise"] !== undefined) { const e = $enterpriseError(app["enterprise"]); if (e) return e; }
     const grade = app["grade"];
     if (typeof grade !== "string" || !gradeNames.includes(grade)) return $err("grade", "申报等级", `应为${gradeNames.join("、")}之一`, `expected one of ${gradeNames.join(", ")}`);
     const raw = app["inputs"];
@@ -500,7 +568,7 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
         for (const id of Object.keys(s)) {
           const v = s[id];
           if (v === undefined) continue;
-          const d = scoreDec(v);
+          const d = $scoreDec(v);
           const j = rs.judged[judgedIndex.get(id)!]!;
           if (d === null || d < 0 || d > j.max) return $err(`experts[${e}].scores.${id}`, `专家评分 ${id}`, `应为 0 至 ${$format(j.max)} 之间的分数`, `expected a score from 0 to ${$format(j.max)}`);
         }
@@ -518,118 +586,15 @@ export function $evaluator(rs: RulesetSpec): (application: unknown, options?: { 
     return $err("(根)", "申请", "申请无法读取", "the application could not be read");
   }
 
-  /** Item k's combined points, flag and spread, into judgedPoints/judgedFlag/judgedSpread. */
-  function combine(rule: ExpertSpec, scores: Float64Array, experts: number, k: number, max: Dec): void {
-    let lo = Infinity;
-    let hi = -Infinity;
-    let sum = 0;
-    let n = 0;
-    for (let e = 0; e < experts; e++) {
-      const d = scores[e * width + k]!;
-      if (d !== d) continue;
-      sum += d;
-      n++;
-      if (d < lo) lo = d;
-      if (d > hi) hi = d;
-    }
-    const scored = n;
-    if (rule.trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
-    let pts = n === 0 ? 0 : n === 1 ? sum : $div(sum, n * $SCALE) ?? 0;
-    if (rule.round !== null && rule.round > 0) pts = $roundTo(pts, rule.round);
-    if (pts > max) pts = max;
-    const spread = scored > 0 ? hi - lo : 0;
-    judgedPoints[k] = pts;
-    judgedSpread[k] = spread;
-    judgedFlag[k] = scored === 0 ? 1 : rule.spread !== null && spread > rule.spread ? 2 : 0;
-  }
-
-  function run(p: Prepared, app: Record<string, unknown>): unknown {
-    const I = p.inputs;
-    const R: unknown[][] = [];
-    for (let k = 0; k < width; k++) {
-      const j = rs.judged[k]!;
-      combine(j.rule, p.scores, p.experts, k, j.max);
-    }
-    let total = 0;
-    const sections: unknown[] = new Array(rs.sections.length);
-    const flags: unknown[] = [];
-    for (let s = 0; s < rs.sections.length; s++) {
-      const sec = rs.sections[s]!;
-      let sum = 0;
-      const items: unknown[] = new Array(sec.items.length);
-      for (let i = 0; i < sec.items.length; i++) {
-        const item = sec.items[i]!;
-        const raw = item.judged >= 0 ? judgedPoints[item.judged]! : item.score!(I, R);
-        let pts = raw < 0 ? 0 : raw;
-        if (item.cap !== null && pts > item.cap) pts = item.cap;
-        sum += pts;
-        if (item.judged >= 0 && judgedFlag[item.judged] !== 0) {
-          const unscored = judgedFlag[item.judged] === 1;
-          flags.push({
-            item: item.id,
-            kind: unscored ? "unscored" : "spread",
-            message: unscored
-              ? `${item.id} 无专家评分，按 0 分计`
-              : `${item.id} 专家评分相差 ${$format(judgedSpread[item.judged]!)} 分，超过 ${$format(rs.judged[item.judged]!.rule.spread ?? 0)} 分，请复核`,
-          });
-        }
-        items[i] = { id: item.id, points: amount(pts), maximum: maxima[s]![i]! };
-      }
-      if (sec.cap !== null && sum > sec.cap) sum = sec.cap;
-      total += sum;
-      sections[s] = { id: sec.id, title: sec.title, points: amount(sum), weight: weights[s]!, items };
-    }
-    let vetoed = false;
-    const vetoes: unknown[] = new Array(rs.vetoes.length);
-    for (let v = 0; v < rs.vetoes.length; v++) {
-      const veto = rs.vetoes[v]!;
-      const hit = veto.test(I, R);
-      if (hit) vetoed = true;
-      vetoes[v] = { id: veto.id, text: veto.label, applies: hit };
-    }
-    const appDate = rs.applicationDateIndex !== null ? (I[rs.applicationDateIndex] as number | undefined) : undefined;
-    const common: string[] = [];
-    for (const c of rs.eligibility) if (!c.test(I, R)) common.push(c.id);
-    const eligibility: { grade: string; eligible: boolean; failed: string[] }[] = new Array(rs.grades.length);
-    let applied: GradeSpec | null = null;
-    let appliedEligible = false;
-    for (let g = 0; g < rs.grades.length; g++) {
-      const grade = rs.grades[g]!;
-      const failed = common.slice();
-      for (const c of grade.requirements) if (!c.test(I, R)) failed.push(c.id);
-      if (grade.window && !(appDate !== undefined && appDate >= grade.window[0] && appDate <= grade.window[1])) failed.push(`${grade.name}.申报期`);
-      eligibility[g] = { grade: grade.name, eligible: failed.length === 0, failed };
-      if (applied === null && grade.name === p.grade) { applied = grade; appliedEligible = failed.length === 0; }
-    }
-    const passMark = applied!.pass ?? 0;
-    const passed = total >= passMark;
-    return {
-      ruleset: { title: rs.title, year: rs.year, document: rs.document },
-      ...(typeof app["id"] === "string" ? { id: app["id"] } : {}),
-      total: amount(total),
-      maximum: amount(rs.total),
-      sections,
-      vetoes,
-      eligibility,
-      outcome: {
-        grade: p.grade,
-        eligible: appliedEligible,
-        vetoed,
-        score: amount(total),
-        passMark: amount(passMark),
-        passed,
-        granted: appliedEligible && !vetoed && passed,
-      },
-      flags,
-    };
-  }
-
   return function evaluate(application: unknown, options?: { trace?: boolean }): unknown {
     if (options !== undefined && options !== null && options.trace !== undefined && options.trace !== false) {
       throw new Error("编译后的模块不提供评分依据（trace），请用引擎 @jsqc/engine 的 evaluate 取得完整依据 / a compiled module gives no trace: pass { trace: false } or use @jsqc/engine's evaluate for the full trace");
     }
+    const fresh = busy;
+    busy = true;
     let p: Prepared | null;
-    try { p = prepare(application); } catch { p = null; }
+    try { p = fastPrepare(application, fresh); if (p === null) p = prepare(application); } catch { p = null; }
+    busy = fresh;
     if (!p) {
       let e: AotError;
       try { e = firstError(application); } catch { e = $err("(根)", "申请", "申请无法读取", "the application could not be read"); }

@@ -25,14 +25,19 @@ const rs: Ruleset = compiled.ruleset;
 type Evaluate = (application: unknown, options?: { trace?: boolean }) => { ok: boolean; errors?: { path: string; label: string; message: string; messageEn: string }[] };
 let dir = "";
 let aot: Evaluate;
+/** The module's generated input check (fast.ts), exported for this test only (see beforeAll). */
+let fastPrepare: (app: unknown, fresh: boolean) => unknown;
 
 beforeAll(async () => {
   const built = buildModule(text, "2024.rules");
   if (!built.ok) throw new Error("the 2024 module did not build");
   dir = mkdtempSync(join(tmpdir(), "jsqc-aot-"));
   const file = join(dir, "2024.mjs");
-  writeFileSync(file, built.code);
-  aot = ((await import(/* @vite-ignore */ pathToFileURL(file).href)) as { evaluate: Evaluate }).evaluate;
+  // The text as built, plus one export line so that the test can see which path answered.
+  writeFileSync(file, `${built.code}\nexport { $fastPrepare as __fastPrepare };\n`);
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { evaluate: Evaluate; __fastPrepare: typeof fastPrepare };
+  aot = mod.evaluate;
+  fastPrepare = mod.__fastPrepare;
 }, 120_000);
 
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
@@ -69,6 +74,7 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
       const want = evaluate(rs, app, { trace: false });
       expect(want.ok).toBe(true);
       expect(aot(app, { trace: false })).toStrictEqual(want);
+      expect(fastPrepare(app, false), f).not.toBeNull();
       // No options at all is the no-trace answer too (the module has no other).
       expect(aot(app)).toStrictEqual(want);
     }
@@ -83,9 +89,13 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
         const want = evaluate(rs, parsed, { trace: false });
         if (want.ok) {
           expect(aot(parsed, { trace: false })).toStrictEqual(want);
+          // The generated check takes every valid application that came through JSON…
+          expect(fastPrepare(parsed, false)).not.toBeNull();
           valid++;
         } else {
           expectSameRefusal(parsed);
+          // …and never one the engine refuses (it declines; the runtime's check then finds the error).
+          expect(fastPrepare(parsed, false)).toBeNull();
           invalid++;
         }
       }),
@@ -113,13 +123,53 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
       { ...example, experts: [{ name: 7, scores: {} }] },
       { ...example, enterprise: { name: "x".repeat(201) } },
     ];
-    for (const app of cases) expectSameRefusal(JSON.parse(JSON.stringify(app)));
+    for (const app of cases) {
+      const parsed: unknown = JSON.parse(JSON.stringify(app));
+      expectSameRefusal(parsed);
+      expect(fastPrepare(parsed, false)).toBeNull();
+    }
     const missing = { ...example, inputs: { ...inputs } };
     delete (missing.inputs as Record<string, unknown>)[firstInput.name];
     expectSameRefusal(missing);
     const got = aot(missing);
     expect(got.errors![0]!.path).toBe(`inputs.${firstInput.name}`);
     expect(got.errors![0]!.label).toBe(firstInput.label);
+  });
+
+  test("applications made in JS rather than parsed from JSON: the runtime's check decides what the generated one declines", () => {
+    const example: Record<string, unknown> = JSON.parse(readFileSync(new URL("examples/01-kunshan-ruitai-jingmi-muju.json", root), "utf8"));
+    const inputs = example["inputs"] as Record<string, unknown>;
+    const experts = example["experts"] as { name: string; scores: Record<string, unknown> }[];
+    const optional = rs.inputs.find((i) => i.omittable && !(i.name in inputs)) ?? rs.inputs.find((i) => i.omittable)!;
+    const cases: Record<string, unknown>[] = [
+      // An own key holding undefined: as if left out.
+      { ...example, inputs: { ...inputs, [optional.name]: undefined } },
+      { ...example, experts: [{ ...experts[0]!, scores: { ...experts[0]!.scores, [rs.judged[0]!.id]: undefined } }] },
+      { ...example, id: undefined },
+    ];
+    for (const app of cases) {
+      const want = evaluate(rs, app, { trace: false });
+      const got = aot(app, { trace: false });
+      // Accepted by both with the same answer, or refused by both (the engine's zod pass and the
+      // module word an own undefined input differently).
+      if (want.ok) expect(got).toStrictEqual(want);
+      else expect(got.ok).toBe(false);
+    }
+    // A getter that evaluates another application while this one is being read: both answers
+    // are the engine's (the inner call gets scratch space of its own).
+    let inner: unknown = null;
+    // Another application with more experts, each giving every item 0.
+    const other = JSON.parse(readFileSync(new URL("examples/04-jiangyin-huacheng-tezhong-gangguan.json", root), "utf8")) as Record<string, unknown>;
+    const zeroed = (other["experts"] as { name: string; scores: Record<string, unknown> }[]).map((e) => ({ name: e.name, scores: Object.fromEntries(Object.keys(e.scores).map((k) => [k, 0])) }));
+    expect(zeroed.length).toBeGreaterThan(experts.length);
+    other["experts"] = zeroed;
+    // On the last expert, so that the outer call has already written the others' scores.
+    const last = experts[experts.length - 1]!;
+    expect(experts.length).toBeGreaterThan(1);
+    const reentrant = { ...example, experts: [...experts.slice(0, -1), { name: last.name, get scores() { inner = aot(other, { trace: false }); return last.scores; } }] };
+    const got = aot(reentrant, { trace: false });
+    expect(inner).toStrictEqual(evaluate(rs, other, { trace: false }));
+    expect(got).toStrictEqual(evaluate(rs, JSON.parse(JSON.stringify(reentrant)), { trace: false }));
   });
 
   test("the trace is refused with a clear bilingual error", () => {

@@ -1,0 +1,359 @@
+/**
+ * The straight-line part of a compiled module (`jsqc build`): for one rule file, the text of
+ *
+ * - `$fastPrepare(app)`: the input check and conversion written out field by field — every
+ *   input, list field and judged item read by its own name (a monomorphic property load), each
+ *   check specialised to the declared type and bounds. It answers only for applications it can
+ *   vouch for; anything unusual (an own key holding `undefined`, a key it does not know, an
+ *   expert rule counting scores) gives null, and the runtime's general `prepare` decides, so
+ *   the fast path may refuse more than the engine but never accepts what the engine refuses;
+ * - `$run(p, app)`: each judged item's combination written out with its own rule's constants,
+ *   the other items' generated scorers, and the result assembled as object literals in the
+ *   engine's key order.
+ *
+ * Safety rules are build.ts's: strings as JSON literals (`lit`), numbers as safe integers
+ * (`int`), identifiers generated here (`$` and a counter), never a name from the rule file.
+ */
+import type { ValueSpec } from "./runtime.js";
+
+export interface FastItem { id: string; max: number; cap: number | null; judged: number; score: string | null }
+export interface FastSection { id: string; title: string; weight: number; cap: number | null; items: FastItem[] }
+export interface FastJudged { id: string; max: number; trimmed: boolean; round: number | null; spread: number | null; atLeast: number | null }
+export interface FastCond { id: string; label: string; test: string }
+export interface FastGrade { name: string; pass: number | null; window: [number, number] | null; requirements: FastCond[] }
+export interface FastInput { name: string; omittable: boolean; list: boolean; spec: ValueSpec }
+export interface FastRuleset {
+  title: string;
+  year: number | null;
+  document: string | null;
+  total: number;
+  applicationDateIndex: number | null;
+  inputs: FastInput[];
+  sections: FastSection[];
+  judged: FastJudged[];
+  vetoes: FastCond[];
+  eligibility: FastCond[];
+  grades: FastGrade[];
+}
+
+/** Writes the fast path; `lit` and `int` are build.ts's safe literal writers. */
+export function fastPath(rs: FastRuleset, lit: (v: unknown) => string, int: (n: number) => string): string[] {
+  return new FastWriter(rs, lit, int).write();
+}
+
+/** Names that a plain object inherits: a property load of one of them must check ownership first. */
+const inherited = (name: string): boolean => name in Object.prototype || name === "__proto__";
+
+class FastWriter {
+  private readonly top: string[] = [];
+  private next = 0;
+
+  constructor(private readonly rs: FastRuleset, private readonly lit: (v: unknown) => string, private readonly int: (n: number) => string) {}
+
+  private id(prefix: string): string {
+    return `${prefix}${this.next++}`;
+  }
+
+  /** `obj[name]` as a load that never sees an inherited value. */
+  private load(obj: string, name: string): string {
+    return inherited(name) ? `($hasOwn.call(${obj}, ${this.lit(name)}) ? ${obj}[${this.lit(name)}] : undefined)` : `${obj}[${this.lit(name)}]`;
+  }
+
+  write(): string[] {
+    const prepare = this.prepare();
+    const run = this.run();
+    return [...this.top, prepare, run];
+  }
+
+  /**
+   * Statements converting `v` (a present, non-null value) of one declared type into `dst`, or
+   * running `fail`. The same conversions as the runtime's `$converter`.
+   */
+  private convert(spec: ValueSpec, v: string, dst: string, fail: string, indent: string): string[] {
+    const { int } = this;
+    switch (spec.kind) {
+      case "bool":
+        return [`${indent}if (${v} !== true && ${v} !== false) ${fail}`, `${indent}${dst} = ${v};`];
+      case "count": {
+        const lo = this.id("$lo");
+        const hi = this.id("$hi");
+        this.top.push(`const ${lo} = ${spec.min === null ? "0" : `Math.max(0, $toNumber(${int(spec.min)}))`};`);
+        this.top.push(`const ${hi} = ${spec.max === null ? "Number.MAX_SAFE_INTEGER / $SCALE" : `$toNumber(${int(spec.max)})`};`);
+        return [
+          `${indent}if (typeof ${v} !== "number" || !Number.isInteger(${v}) || ${v} < ${lo} || ${v} > ${hi}) ${fail}`,
+          `${indent}${dst} = ${v} * $SCALE;`,
+        ];
+      }
+      case "number": {
+        const d = this.id("$d");
+        const bounds = [`${d} === null`];
+        if (spec.min !== null) bounds.push(`${d} < ${int(spec.min)}`);
+        if (spec.max !== null) bounds.push(`${d} > ${int(spec.max)}`);
+        return [`${indent}const ${d} = $numberDec(${v});`, `${indent}if (${bounds.join(" || ")}) ${fail}`, `${indent}${dst} = ${d};`];
+      }
+      case "date": {
+        const d = this.id("$d");
+        return [`${indent}if (typeof ${v} !== "string") ${fail}`, `${indent}const ${d} = $parseDay(${v});`, `${indent}if (${d} === null) ${fail}`, `${indent}${dst} = ${d};`];
+      }
+      case "text":
+        return [`${indent}if (typeof ${v} !== "string" || !$withinLength(${v}, $MAX_TEXT)) ${fail}`, `${indent}${dst} = ${v};`];
+      case "enum": {
+        const members = this.id("$E");
+        this.top.push(`const ${members} = new Set(${this.lit(spec.members ?? [])});`);
+        return [`${indent}if (typeof ${v} !== "string" || !${members}.has(${v})) ${fail}`, `${indent}${dst} = ${v};`];
+      }
+      case "set": {
+        const members = this.id("$E");
+        this.top.push(`const ${members} = new Set(${this.lit(spec.members ?? [])});`);
+        return [
+          `${indent}if (!Array.isArray(${v}) || ${v}.length > $MAX_LIST) ${fail}`,
+          `${indent}for (let i = 0; i < ${v}.length; i++) {`,
+          `${indent}  const x = ${v}[i];`,
+          `${indent}  if (typeof x !== "string" || !${members}.has(x)) ${fail}`,
+          `${indent}  for (let j = 0; j < i; j++) if (${v}[j] === x) ${fail}`,
+          `${indent}}`,
+          `${indent}${dst} = ${v};`,
+        ];
+      }
+      case "list":
+        if ((spec.fields ?? []).every((f) => f.spec.kind !== "list" && f.spec.kind !== "set")) {
+          const conv = this.list(spec);
+          const x = this.id("$x");
+          return [`${indent}const ${x} = ${conv}(${v});`, `${indent}if (${x} === $INVALID) ${fail}`, `${indent}${dst} = ${x};`];
+        }
+        break;
+      default:
+        break;
+    }
+    // Sets (and anything else): the runtime's converter, made once when the module loads.
+    const conv = this.id("$cv");
+    this.top.push(`const ${conv} = $converter(${specLiteral(spec, this.lit, this.int)});`);
+    const x = this.id("$x");
+    return [`${indent}const ${x} = ${conv}(${v});`, `${indent}if (${x} === $INVALID) ${fail}`, `${indent}${dst} = ${x};`];
+  }
+
+  /** A list's converter, field by field: rows of converted values in the record's field order. */
+  private list(spec: ValueSpec): string {
+    const fn = this.id("$L");
+    const fields = spec.fields ?? [];
+    const lines = [
+      `function ${fn}(v) {`,
+      "  if (!Array.isArray(v) || v.length > $MAX_LIST) return $INVALID;",
+      "  const out = new Array(v.length);",
+      "  for (let i = 0; i < v.length; i++) {",
+      "    const rec = v[i];",
+      "    if (rec === null || typeof rec !== \"object\" || Array.isArray(rec)) return $INVALID;",
+      "    let known = 0;",
+    ];
+    const cells: string[] = [];
+    fields.forEach((f, j) => {
+      const raw = `f${j}`;
+      const cell = `c${j}`;
+      cells.push(cell);
+      lines.push(`    const ${raw} = ${this.load("rec", f.name)};`, `    let ${cell};`);
+      // Missing: allowed when optional. Null: allowed when optional, and counted as a key.
+      lines.push(`    if (${raw} === undefined) { ${f.optional ? "" : "return $INVALID; "}}`);
+      lines.push(`    else if (${raw} === null) { ${f.optional ? "known++;" : "return $INVALID;"} }`);
+      lines.push("    else {", "      known++;", ...this.convert(f.spec, raw, cell, "return $INVALID;", "      "), "    }");
+    });
+    lines.push(
+      "    if ($ownKeyCount(rec) !== known) return $INVALID;",
+      `    out[i] = [${cells.join(", ")}];`,
+      "  }",
+      "  return out;",
+      "}",
+    );
+    this.top.push(lines.join("\n"));
+    return fn;
+  }
+
+  private prepare(): string {
+    const { rs, lit, int } = this;
+    const width = rs.judged.length;
+    const lines = [
+      "let $scores = new Float64Array(0);",
+      "/**",
+      " * Fills `$scores` (reused by every call), or a new array when `fresh`: a getter of the",
+      " * application called evaluate again while an outer call was preparing (see `$evaluator`).",
+      " */",
+      "function $fastPrepare(app, fresh) {",
+      "  if (app === null || typeof app !== \"object\" || Array.isArray(app)) return null;",
+      "  let known = 2;",
+      "  const id = app.id;",
+      "  if (id !== undefined) { if (typeof id !== \"string\" || !$withinLength(id, 200)) return null; known++; }",
+      "  const enterprise = app.enterprise;",
+      "  if (enterprise !== undefined) { if ($enterpriseError(enterprise) !== null) return null; known++; }",
+      "  const grade = app.grade;",
+      `  if (${rs.grades.length === 0 ? "true" : rs.grades.map((g) => `grade !== ${lit(g.name)}`).join(" && ")}) return null;`,
+      "  const raw = app.inputs;",
+      "  if (raw === null || typeof raw !== \"object\" || Array.isArray(raw)) return null;",
+      "  const experts = app.experts;",
+      "  if (experts !== undefined) known++;",
+      "  if ($ownKeyCount(app) !== known) return null;",
+      `  const I = new Array(${int(rs.inputs.length)});`,
+      "  let seen = 0;",
+    ];
+    rs.inputs.forEach((input, i) => {
+      const v = `v${i}`;
+      const none = input.list ? "[]" : "undefined";
+      lines.push(`  const ${v} = ${this.load("raw", input.name)};`);
+      lines.push(`  if (${v} === undefined) { ${input.omittable ? `I[${int(i)}] = ${none};` : "return null;"} }`);
+      lines.push(`  else if (${v} === null) { ${input.omittable ? `seen++; I[${int(i)}] = ${none};` : "return null;"} }`);
+      lines.push("  else {", "    seen++;", ...this.convert(input.spec, v, `I[${int(i)}]`, "return null;", "    "), "  }");
+    });
+    lines.push("  if ($ownKeyCount(raw) !== seen) return null;");
+    // Expert rules that need N scores for an item are left to the runtime (their error names the count).
+    const counted = rs.judged.some((j) => j.atLeast !== null);
+    lines.push(
+      "  if (experts === undefined) {",
+      `    ${counted ? "return null;" : "return { inputs: I, grade, experts: 0, scores: $scores };"}`,
+      "  }",
+      "  if (!Array.isArray(experts) || experts.length > $MAX_EXPERTS) return null;",
+      `  const need = experts.length * ${int(width)};`,
+      "  let S = $scores;",
+      "  if (fresh) S = new Float64Array(need);",
+      "  else if (S.length < need) S = $scores = new Float64Array(need);",
+      "  for (let e = 0; e < experts.length; e++) {",
+      "    const ex = experts[e];",
+      "    if (ex === null || typeof ex !== \"object\" || Array.isArray(ex)) return null;",
+      "    const name = ex.name;",
+      "    if (typeof name !== \"string\" || !$withinLength(name, 100)) return null;",
+      "    const s = ex.scores;",
+      "    if (s === null || typeof s !== \"object\" || Array.isArray(s)) return null;",
+      "    if ($ownKeyCount(ex) !== 2) return null;",
+      ...(rs.judged.some((j) => j.id === "__proto__") ? ["    if ($isEnumerable.call(s, \"__proto__\")) return null;"] : []),
+      `    const b = e * ${int(width)};`,
+      "    let n = 0;",
+      "    let v;",
+      "    let d;",
+    );
+    // A score given as a number is scaled in place when that is exact (as $fromNumber finds it);
+    // anything else (text, NaN, a number with more than 6 decimals) goes through $scoreDec.
+    const scoreOf = "if (typeof v === \"number\") { d = Math.round(v * $SCALE); if (d / $SCALE !== v) d = $scoreDec(v); } else d = $scoreDec(v);";
+    rs.judged.forEach((j, k) => {
+      lines.push(
+        `    v = ${this.load("s", j.id)};`,
+        `    if (v === undefined) S[b + ${int(k)}] = NaN;`,
+        `    else { ${scoreOf} if (d === null || d < 0 || d > ${int(j.max)}) return null; S[b + ${int(k)}] = d; n++; }`,
+      );
+    });
+    lines.push(
+      "    if ($ownKeyCount(s) !== n) return null;",
+      "  }",
+      `  ${counted ? "return null;" : "return { inputs: I, grade, experts: experts.length, scores: S };"}`,
+      "}",
+    );
+    return lines.join("\n");
+  }
+
+  /**
+   * Statements combining judged item k's scores (S, E experts, row width W) with its rule's
+   * constants into `x`, and pushing its flag (unscored, or scores too far apart) onto `flags`.
+   */
+  private judged(k: number, itemId: string, x: string): string[] {
+    const { rs, lit, int } = this;
+    const j = rs.judged[k]!;
+    return [
+      `  let ${x};`,
+      "  {",
+      "    let lo = Infinity, hi = -Infinity, sum = 0, n = 0;",
+      `    for (let e = ${int(k)}; e < end; e += ${int(rs.judged.length)}) { const d = S[e]; if (d !== d) continue; sum += d; n++; if (d < lo) lo = d; if (d > hi) hi = d; }`,
+      "    const scored = n;",
+      ...(j.trimmed ? ["    if (n >= 3) { sum -= lo + hi; n -= 2; }"] : []),
+      "    let pts = n === 0 ? 0 : n === 1 ? sum : ($div(sum, n * $SCALE) ?? 0);",
+      // Round to the step unless already on it (a division and a floor; a float % calls into C).
+      ...(j.round !== null && j.round > 0 ? [`    if (Math.floor(pts / ${int(j.round)}) * ${int(j.round)} !== pts) pts = $roundTo(pts, ${int(j.round)});`] : []),
+      `    ${x} = pts > ${int(j.max)} ? ${int(j.max)} : pts;`,
+      `    if (scored === 0) flags.push({ item: ${lit(itemId)}, kind: "unscored", message: ${lit(`${itemId} 无专家评分，按 0 分计`)} });`,
+      ...(j.spread !== null
+        ? [`    else if (hi - lo > ${int(j.spread)}) flags.push({ item: ${lit(itemId)}, kind: "spread", message: ${lit(`${itemId} 专家评分相差 `)} + $format(hi - lo) + ${lit(` 分，超过 `)} + $format(${int(j.spread)}) + ${lit(" 分，请复核")} });`]
+        : []),
+      "  }",
+    ];
+  }
+
+  private run(): string {
+    const { rs, lit, int } = this;
+    const lines = [
+      "function $run(p, app) {",
+      "  const I = p.inputs;",
+      "  const R = [];",
+      "  const S = p.scores;",
+      `  const end = p.experts * ${int(rs.judged.length)};`,
+      "  const flags = [];",
+      "  let total = 0;",
+      "  let sum;",
+    ];
+    const sectionLits: string[] = [];
+    let n = 0;
+    rs.sections.forEach((sec, s) => {
+      const weight = this.id("$W");
+      this.top.push(`const ${weight} = $amount(${int(sec.weight)});`);
+      lines.push("  sum = 0;");
+      const itemLits: string[] = [];
+      for (const item of sec.items) {
+        const x = `x${n++}`;
+        const maximum = this.id("$M");
+        this.top.push(`const ${maximum} = $amount(${int(item.max)});`);
+        if (item.judged >= 0) lines.push(...this.judged(item.judged, item.id, x));
+        else lines.push(`  let ${x} = ${item.score}(I, R);`, `  if (${x} < 0) ${x} = 0;`);
+        if (item.cap !== null) lines.push(`  if (${x} > ${int(item.cap)}) ${x} = ${int(item.cap)};`);
+        lines.push(`  sum += ${x};`);
+        itemLits.push(`{ id: ${lit(item.id)}, points: $amount(${x}), maximum: ${maximum} }`);
+      }
+      if (sec.cap !== null) lines.push(`  if (sum > ${int(sec.cap)}) sum = ${int(sec.cap)};`);
+      lines.push("  total += sum;", `  const s${s} = sum;`);
+      sectionLits.push(`    { id: ${lit(sec.id)}, title: ${lit(sec.title)}, points: $amount(s${s}), weight: ${weight}, items: [\n      ${itemLits.join(",\n      ")},\n    ] }`);
+    });
+    const vetoLits = rs.vetoes.map((v, i) => {
+      lines.push(`  const veto${i} = ${v.test}(I, R);`);
+      return `{ id: ${lit(v.id)}, text: ${lit(v.label)}, applies: veto${i} }`;
+    });
+    lines.push(`  const vetoed = ${rs.vetoes.length === 0 ? "false" : rs.vetoes.map((_, i) => `veto${i}`).join(" || ")};`);
+    lines.push(`  const appDate = ${rs.applicationDateIndex === null ? "undefined" : `I[${int(rs.applicationDateIndex)}]`};`);
+    lines.push("  const common = [];");
+    for (const c of rs.eligibility) lines.push(`  if (!${c.test}(I, R)) common.push(${lit(c.id)});`);
+    lines.push("  let passMark = 0;", "  let eligible = false;");
+    const eligLits = rs.grades.map((g, i) => {
+      const f = `failed${i}`;
+      lines.push(`  const ${f} = common.slice();`);
+      for (const c of g.requirements) lines.push(`  if (!${c.test}(I, R)) ${f}.push(${lit(c.id)});`);
+      if (g.window) lines.push(`  if (!(appDate !== undefined && appDate >= ${int(g.window[0])} && appDate <= ${int(g.window[1])})) ${f}.push(${lit(`${g.name}.申报期`)});`);
+      return `{ grade: ${lit(g.name)}, eligible: ${f}.length === 0, failed: ${f} }`;
+    });
+    // The grade applied for: the first of that name (prepare checked the name).
+    rs.grades.forEach((g, i) => {
+      lines.push(`  ${i === 0 ? "" : "else "}if (p.grade === ${lit(g.name)}) { passMark = ${int(g.pass ?? 0)}; eligible = failed${i}.length === 0; }`);
+    });
+    const body = [
+      `ruleset: { title: ${lit(rs.title)}, year: ${rs.year === null ? "null" : int(rs.year)}, document: ${rs.document === null ? "null" : lit(rs.document)} }`,
+      "ID",
+      "total: $amount(total)",
+      `maximum: $amount(${int(rs.total)})`,
+      `sections: [\n${sectionLits.join(",\n")},\n  ]`,
+      `vetoes: [${vetoLits.join(", ")}]`,
+      `eligibility: [${eligLits.join(", ")}]`,
+      "outcome: { grade: p.grade, eligible, vetoed, score: $amount(total), passMark: $amount(passMark), passed, granted: eligible && !vetoed && passed }",
+      "flags",
+    ];
+    const result = (withId: boolean) => `{\n    ${body.filter((b) => b !== "ID" || withId).map((b) => (b === "ID" ? "id" : b)).join(",\n    ")},\n  }`;
+    lines.push(
+      "  const passed = total >= passMark;",
+      "  const id = app.id;",
+      `  if (typeof id === "string") return ${result(true)};`,
+      `  return ${result(false)};`,
+      "}",
+    );
+    return lines.join("\n");
+  }
+}
+
+/** A value spec as a JS object literal (the runtime's `ValueSpec`). */
+export function specLiteral(spec: ValueSpec, lit: (v: unknown) => string, int: (n: number) => string): string {
+  const parts = [`kind:${lit(spec.kind)}`, `min:${spec.min === null ? "null" : int(spec.min)}`, `max:${spec.max === null ? "null" : int(spec.max)}`];
+  if (spec.members) parts.push(`members:${lit(spec.members)}`);
+  if (spec.fields) {
+    parts.push(`fields:[${spec.fields.map((f) => `{name:${lit(f.name)},label:${lit(f.label)},optional:${f.optional},spec:${specLiteral(f.spec, lit, int)}}`).join(",")}]`);
+  }
+  return `{${parts.join(",")}}`;
+}
