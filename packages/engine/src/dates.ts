@@ -18,13 +18,30 @@ export function parseDay(text: string): Day | null {
   return dayOf(y, m, d);
 }
 
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date, in integer arithmetic (H. Hinnant's
+ * days_from_civil) rather than through Date objects. As Date.UTC, which this replaced, a year
+ * from 0 to 99 means 1900 to 1999 (the compiled module's runtime mirrors this, aot/runtime.ts).
+ */
 export function dayOf(y: number, m: number, d: number): Day {
-  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
+  if (y >= 0 && y <= 99) y += 1900;
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
 }
 
+/** The calendar date of a day number (civil_from_days). */
 export function ymd(day: Day): { y: number; m: number; d: number } {
-  const dt = new Date(day * 86_400_000);
-  return { y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() };
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
 export function formatDay(day: Day): string {
@@ -33,7 +50,7 @@ export function formatDay(day: Day): string {
 }
 
 export function yearOf(day: Day): number {
-  return new Date(day * 86_400_000).getUTCFullYear();
+  return ymd(day).y;
 }
 
 /** day + n months (n may be negative), the day of month clamped to the target month's length. */

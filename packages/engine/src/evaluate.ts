@@ -15,13 +15,24 @@ export interface EvaluateOptions {
   readonly trace?: boolean;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export type Evaluation = { ok: true; result: R.EvaluationResult } | { ok: false; errors: InputError[] };
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Shared `{ decimal, number }` objects: few distinct point values recur in every result. */
+/**
+ * Shared `{ decimal, number }` objects: few distinct point values recur in every result. Whole
+ * hundredths from 0 to 200 (every item and section, and the usual totals) sit in an array by
+ * hundredths; others in a map.
+ */
+const HUNDREDTH = D.SCALE / 100;
+const roundAmounts: (R.Amount | undefined)[] = new Array(20_001);
 const amounts = new Map<D.Dec, R.Amount>();
 export function amount(d: D.Dec): R.Amount {
+  // d / HUNDREDTH and an integer test, not d % HUNDREDTH: a float modulus is a call into C.
+  const k = d / HUNDREDTH;
+  if (k >= 0 && k <= 20_000 && Math.floor(k) === k) return roundAmounts[k] ?? (roundAmounts[k] = Object.freeze({ decimal: D.format(d), number: D.toNumber(d) }));
   let a = amounts.get(d);
   if (!a) {
     a = Object.freeze({ decimal: D.format(d), number: D.toNumber(d) });
@@ -121,6 +132,9 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
     // An own `__proto__` (JSON.parse makes one) is never a judged item: refused before the loop,
     // so counting keys with `for … in` (no Object.keys array per expert) cannot miss one.
     if (isEnumerable.call(s, "__proto__")) return null;
+    // Usually every key is a judged item with a score: read them by id, and count.
+    if (readScores(rs, s as Record<string, unknown>, scores, base)) continue;
+    scores.fill(NaN, base, base + width);
     for (const id in s) {
       if (!hasOwn.call(s, id)) continue;
       const k = judged.get(id);
@@ -140,6 +154,35 @@ function readExperts(rs: Ruleset, experts: unknown, inputs: unknown[], grade: st
     if (given < c.rule.atLeast!) return null;
   }
   return { inputs, grade, expertNames: names, scores };
+}
+
+/**
+ * One expert's scores read item by item (a property load each, no map lookup per key): true when
+ * every own key was a judged item's score, all valid; false when anything else is there (a key
+ * of no item, an own key holding undefined, a bad score), and the caller reads key by key.
+ */
+function readScores(rs: Ruleset, s: Record<string, unknown>, scores: Float64Array, base: number): boolean {
+  const judged = rs.judged;
+  // An item named like something every object inherits ("constructor"…) would read that: key by key.
+  if (inheritsAnId(rs)) return false;
+  let n = 0;
+  for (let k = 0; k < judged.length; k++) {
+    const item = judged[k]!;
+    const v = s[item.id];
+    if (v === undefined) continue;
+    const d = scoreDec(v);
+    if (d === null || d < 0 || d > item.max) return false;
+    scores[base + k] = d;
+    n++;
+  }
+  return n === ownKeyCount(s);
+}
+
+const inheriting = new WeakMap<Ruleset, boolean>();
+function inheritsAnId(rs: Ruleset): boolean {
+  let b = inheriting.get(rs);
+  if (b === undefined) inheriting.set(rs, (b = rs.judged.some((item) => item.id in Object.prototype || item.id === "__proto__")));
+  return b;
 }
 
 const judgedMaps = new WeakMap<Ruleset, Map<string, number>>();
@@ -247,7 +290,9 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
         });
       }
       if (trace) {
-        items[i] = {
+        // Optional keys added in place, in the result's key order (no object spreads: each is
+        // a temporary object and a copy).
+        const it: Mutable<R.ItemResult> = {
           id: item.id,
           number: item.number,
           text: item.text,
@@ -255,15 +300,16 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
           points: amount(pts),
           maximum: fixed.maxima[item.index]!,
           reason: detail ? judgedReason(detail, decimalText) : item.explain(env, pts, raw),
-          ...(item.branch ? { branch: item.branch(env) } : {}),
-          ...(item.cap !== null ? { capped: raw > item.cap } : {}),
-          inputs: item.reads.map((k) => inputValue(rs, p.inputs, k)),
-          ...(detail ? {
-            experts: detail.figures.map((f) => (f.dropped ? { name: f.expert, score: amount(f.score), dropped: true } : { name: f.expert, score: amount(f.score) })),
-            expertRule: ruleTrace(detail.rule),
-          } : {}),
-          source: source(item.source),
         };
+        if (item.branch) it.branch = item.branch(env);
+        if (item.cap !== null) it.capped = raw > item.cap;
+        it.inputs = item.reads.map((k) => inputValue(rs, p.inputs, k));
+        if (detail) {
+          it.experts = detail.figures.map((f) => (f.dropped ? { name: f.expert, score: amount(f.score), dropped: true } : { name: f.expert, score: amount(f.score) }));
+          it.expertRule = ruleTrace(detail.rule);
+        }
+        it.source = source(item.source);
+        items[i] = it;
       } else {
         items[i] = { id: item.id, points: amount(pts), maximum: fixed.maxima[item.index]! };
       }
@@ -271,9 +317,9 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
     let capped = false;
     if (sec.cap !== null && sum > sec.cap) { sum = sec.cap; capped = true; }
     total += sum;
-    sections[s] = trace
-      ? { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, ...(capped ? { capped } : {}), items, source: source(sec.source) }
-      : { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, items };
+    if (!trace) sections[s] = { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, items };
+    else if (capped) sections[s] = { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, capped, items, source: source(sec.source) };
+    else sections[s] = { id: sec.id, title: sec.title, points: amount(sum), weight: fixed.weights[s]!, items, source: source(sec.source) };
   }
 
   let vetoed = false;
@@ -304,18 +350,10 @@ function run(rs: Ruleset, p: Prepared, app: Record<string, unknown>, trace: bool
     passed,
     granted: appliedElig.eligible && !vetoed && passed,
   };
-  const result: R.EvaluationResult = {
-    ruleset: { title: rs.title, year: rs.year, document: rs.document },
-    ...(typeof app["id"] === "string" ? { id: app["id"] } : {}),
-    total: amount(total),
-    maximum: amount(rs.total),
-    sections,
-    vetoes,
-    eligibility,
-    outcome,
-    flags,
-  };
-  return result;
+  const ruleset = { title: rs.title, year: rs.year, document: rs.document };
+  const id = app["id"];
+  if (typeof id === "string") return { ruleset, id, total: amount(total), maximum: amount(rs.total), sections, vetoes, eligibility, outcome, flags };
+  return { ruleset, total: amount(total), maximum: amount(rs.total), sections, vetoes, eligibility, outcome, flags };
 }
 
 /** Eligibility with the trace: every condition with what it read. */
@@ -332,11 +370,12 @@ function tracedEligibility(rs: Ruleset, env: Env, inputs: unknown[], appDate: Da
         id: `${g.name}.申报期`,
         label: `在申报期 ${g.window.fromText} 至 ${g.window.toText} 内申报`,
         met,
-        ...(trace ? { detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`, source: source(g.source) } : {}),
+        detail: `申报日期 ${appDate !== undefined ? formatDay(appDate) : "—"}${met ? "在" : "不在"}申报期内`,
+        source: source(g.source),
       });
     }
     const eligible = commonOk && conditions.every((c) => c.met);
-    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), ...(trace ? { conditions } : {}) };
+    return { grade: g.name, eligible, failed: conditions.filter((c) => !c.met).map((c) => c.id), conditions };
   });
 }
 
@@ -406,9 +445,8 @@ function vetoResult(rs: Ruleset, v: CompiledCondition, hit: boolean, sink: Trace
     const shown = displayValue(rs, "list", [m.record], input.sym.type) as Record<string, string | boolean | null>[];
     record = { list: m.list, index: m.index, values: shown[0] ?? {} };
   }
-  return {
-    ...out,
-    ...(record ? { record } : {}),
-    ...(w ? { window: { from: formatDay(w.from), to: formatDay(w.to) } } : {}),
-  };
+  const traced: Mutable<R.VetoResult> = out;
+  if (record) traced.record = record;
+  if (w) traced.window = { from: formatDay(w.from), to: formatDay(w.to) };
+  return traced;
 }

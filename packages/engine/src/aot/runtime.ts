@@ -94,7 +94,7 @@ function $daysInMonth(year: number, month: number): number {
  * days_from_civil) rather than through Date objects; as Date.UTC, which the engine uses, a year
  * from 0 to 99 means 1900 to 1999.
  */
-function $dayOf(y: number, m: number, d: number): number {
+export function $dayOf(y: number, m: number, d: number): number {
   if (y >= 0 && y <= 99) y += 1900;
   if (m <= 2) y -= 1;
   const era = Math.floor(y / 400);
@@ -104,7 +104,7 @@ function $dayOf(y: number, m: number, d: number): number {
 }
 /** The year, month and day of a day number (civil_from_days), into `$YMD`. */
 const $YMD = [0, 0, 0];
-function $civil(day: number): number[] {
+export function $civil(day: number): number[] {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -117,7 +117,7 @@ function $civil(day: number): number[] {
   $YMD[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
   return $YMD;
 }
-function $parseDay(text: string): number | null {
+export function $parseDay(text: string): number | null {
   if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
   let y = 0;
   for (let i = 0; i < 4; i++) {
@@ -143,7 +143,7 @@ function $parseDaySlow(text: string): number | null {
 }
 /** The last shift asked for and its answer: a rule tests many records against one anchor date. */
 let $shiftFrom = NaN, $shiftBy = NaN, $shiftTo = NaN;
-function $addMonths(day: number, n: number): number {
+export function $addMonths(day: number, n: number): number {
   if (day === $shiftFrom && n === $shiftBy) return $shiftTo;
   const to = $addMonthsNow(day, n);
   $shiftFrom = day; $shiftBy = n; $shiftTo = to;
