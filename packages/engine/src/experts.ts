@@ -74,7 +74,7 @@ export interface JudgedScore {
  */
 export function combineItem(
   rule: ExpertRule,
-  scores: Float64Array,
+  scores: ArrayLike<number>,
   width: number,
   k: number,
   names: readonly string[],
@@ -121,7 +121,7 @@ export function combineItem(
 }
 
 /** The last expert other than `not` who gave item `k` the score `value`. */
-function lastAt(scores: Float64Array, width: number, k: number, experts: number, value: D.Dec, not: number): number {
+function lastAt(scores: ArrayLike<number>, width: number, k: number, experts: number, value: D.Dec, not: number): number {
   for (let e = experts - 1; e >= 0; e--) if (e !== not && scores[e * width + k] === value) return e;
   return not;
 }

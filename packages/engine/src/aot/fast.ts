@@ -191,17 +191,35 @@ class FastWriter {
       "  if (experts !== undefined) known++;",
       "  if ($ownKeyCount(app) !== known) return null;",
       `  const I = new Array(${int(rs.inputs.length)});`,
-      "  let seen = 0;",
     ];
+    // The inputs by walking the object's own keys (for-in, whose keyed loads V8 makes from the
+    // object's enum cache) and switching on the key: applications differ in which optional
+    // inputs they give, so a load of each input by name would see many object shapes
+    // (megamorphic, often a lookup through the shape's descriptors). A key given twice cannot
+    // be; a key of no input, an inherited key or an own undefined declines.
+    rs.inputs.forEach((_, i) => lines.push(`  let g${i} = false;`));
+    lines.push(
+      "  for (const k in raw) {",
+      "    if (!$hasOwn.call(raw, k)) return null;",
+      "    const v = raw[k];",
+      "    if (v === undefined) return null;",
+      "    switch (k) {",
+    );
     rs.inputs.forEach((input, i) => {
-      const v = `v${i}`;
       const none = input.list ? "[]" : "undefined";
-      lines.push(`  const ${v} = ${this.load("raw", input.name)};`);
-      lines.push(`  if (${v} === undefined) { ${input.omittable ? `I[${int(i)}] = ${none};` : "return null;"} }`);
-      lines.push(`  else if (${v} === null) { ${input.omittable ? `seen++; I[${int(i)}] = ${none};` : "return null;"} }`);
-      lines.push("  else {", "    seen++;", ...this.convert(input.spec, v, `I[${int(i)}]`, "return null;", "    "), "  }");
+      lines.push(
+        `      case ${lit(input.name)}: {`,
+        `        g${i} = true;`,
+        `        if (v === null) { ${input.omittable ? `I[${int(i)}] = ${none};` : "return null;"} break; }`,
+        ...this.convert(input.spec, "v", `I[${int(i)}]`, "return null;", "        "),
+        "        break;",
+        "      }",
+      );
     });
-    lines.push("  if ($ownKeyCount(raw) !== seen) return null;");
+    lines.push("      default: return null;", "    }", "  }");
+    rs.inputs.forEach((input, i) => {
+      lines.push(`  if (!g${i}) ${input.omittable ? `I[${int(i)}] = ${input.list ? "[]" : "undefined"};` : "return null;"}`);
+    });
     // Expert rules that need N scores for an item are left to the runtime (their error names the count).
     const counted = rs.judged.some((j) => j.atLeast !== null);
     lines.push(
