@@ -5,7 +5,6 @@
  * the sheet's row and its 序号.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,16 +13,10 @@ import { creditCodeCheckChar } from "@jsqc/engine";
 import { safeCell } from "../src/csv-safe.js";
 import { detectEncoding } from "../src/encoding.js";
 import { checkXlsxBounds } from "../src/xlsx-bounds.js";
+import { jsqc, repo } from "./jsqc.js";
 
-const repo = new URL("../../../", import.meta.url).pathname;
-const bin = join(repo, "packages/cli/dist/main.js");
 const rules = join(repo, "rules/2024.rules");
 let tmp: string;
-
-function jsqc(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: repo, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 function code(division: string, n: number): string {

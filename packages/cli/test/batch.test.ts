@@ -4,15 +4,13 @@
  * opens with those rows (read with the same library).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { creditCodeCheckChar } from "@jsqc/engine";
+import { jsqc, repo } from "./jsqc.js";
 
-const repo = new URL("../../../", import.meta.url).pathname;
-const bin = join(repo, "packages/cli/dist/main.js");
 const rules = join(repo, "rules/2024.rules");
 let tmp: string;
 
@@ -57,11 +55,6 @@ async function makeSubmission(): Promise<Submission> {
   bad(code("320102", 901), "浦东新区"); // county not in 南京市
   bad(code("320102", 902), "玄武区", "12345"); // phone
   return { rows, apps, badRows };
-}
-
-function jsqc(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: repo });
-  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 async function readResults(file: string): Promise<Record<string, string>[]> {

@@ -1,20 +1,13 @@
 /** The CLI as a user runs it: the built binary, spawned, on real files; exit codes and output. */
 import { describe, expect, test, beforeAll, afterAll } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, writeFile, cp, rm, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jsqc, repo } from "./jsqc.js";
 
-const repo = new URL("../../../", import.meta.url).pathname;
-const bin = join(repo, "packages/cli/dist/main.js");
 const rules = join(repo, "rules/2024.rules");
 const example = join(repo, "examples/03-nanjing-huarui-zhineng-zhuangbei.json");
 let tmp: string;
-
-function jsqc(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: repo, env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), "jsqc-cli-")); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });

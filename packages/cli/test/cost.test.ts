@@ -1,19 +1,12 @@
 /** `jsqc check` and the cost model (issue 13 item 1), run as a user runs them: the built binary on real files. */
 import { describe, expect, test, beforeAll, afterAll } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jsqc, repo } from "./jsqc.js";
 
-const repo = new URL("../../../", import.meta.url).pathname;
-const bin = join(repo, "packages/cli/dist/main.js");
 const rules = join(repo, "rules/2024.rules");
 let tmp: string;
-
-function jsqc(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: repo, env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** shared/repro/gen-slow-eval-rules.mjs 10240 slow.rules 200, inlined: ~10 KB that checked clean and took minutes per application. */
 function slowRules(limit = 10240, conj = 200): string {

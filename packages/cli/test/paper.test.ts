@@ -1,20 +1,13 @@
 /** The paperwork commands as a user runs them: the built binary, spawned, writing real files. */
 import { describe, expect, test, beforeAll, afterAll } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, writeFile, rm, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { docxTables } from "@jsqc/paper";
+import { jsqc, repo } from "./jsqc.js";
 
-const repo = new URL("../../../", import.meta.url).pathname;
-const bin = join(repo, "packages/cli/dist/main.js");
 const rules = join(repo, "rules/2024.rules");
 let tmp: string;
-
-function jsqc(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: repo, env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), "jsqc-paper-")); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
