@@ -1,9 +1,10 @@
 /**
  * The straight-line part of a compiled module (`jsqc build`): for one rule file, the text of
  *
- * - `$fastPrepare(app)`: the input check and conversion written out field by field — every
- *   input, list field and judged item read by its own name (a monomorphic property load), each
- *   check specialised to the declared type and bounds. It answers only for applications it can
+ * - `$fastPrepare(app)`: the input check and conversion written out field by field — the inputs
+ *   by a walk of the object's own keys and a switch on each, list fields and judged scores each
+ *   read by its own name, every check specialised to the declared type and bounds. It answers
+ *   only for applications it can
  *   vouch for; anything unusual (an own key holding `undefined`, a key it does not know, an
  *   expert rule counting scores) gives null, and the runtime's general `prepare` decides, so
  *   the fast path may refuse more than the engine but never accepts what the engine refuses;
@@ -13,7 +14,8 @@
  *   an accessor that makes them when first read.
  *
  * Safety rules are build.ts's: strings as JSON literals (`lit`), numbers as safe integers
- * (`int`), identifiers generated here (`$` and a counter), never a name from the rule file.
+ * (`int`), identifiers generated here (`$`, a prefix and a counter: $lo $hi $d $E $x $cv $L $W $M,
+ * none of them build.ts's $s $c $V $T $q), never a name from the rule file.
  */
 import type { ValueSpec } from "./runtime.js";
 
