@@ -4,10 +4,10 @@
  * - `$fastPrepare(app)`: the input check and conversion written out field by field — the inputs
  *   by a walk of the object's own keys and a switch on each, list fields and judged scores each
  *   read by its own name, every check specialised to the declared type and bounds. It answers
- *   only for applications it can
- *   vouch for; anything unusual (an own key holding `undefined`, a key it does not know, an
- *   expert rule counting scores) gives null, and the runtime's general `prepare` decides, so
- *   the fast path may refuse more than the engine but never accepts what the engine refuses;
+ *   only for applications it can vouch for; anything unusual (an own key holding `undefined`, a
+ *   key it does not know, an expert rule counting scores) gives null, and the runtime's general
+ *   `prepare` decides, so the fast path may refuse more than the engine but never accepts what
+ *   the engine refuses;
  * - `$run(p, app)`: each judged item's combination written out with its own rule's constants,
  *   the other items' generated scorers, and the result assembled as object literals in the
  *   engine's key order — its `sections` (the per-item breakdown, most of the result's objects)
