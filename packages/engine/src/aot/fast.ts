@@ -244,23 +244,40 @@ class FastWriter {
       "    if ($ownKeyCount(ex) !== 2) return null;",
       ...(rs.judged.some((j) => j.id === "__proto__") ? ["    if ($isEnumerable.call(s, \"__proto__\")) return null;"] : []),
       `    const b = e * ${int(width)};`,
-      "    let n = 0;",
       "    let v;",
       "    let d;",
     );
     // A score given as a number is scaled in place when that is exact (as $fromNumber finds it);
     // anything else (text, NaN, a number with more than 6 decimals) goes through $scoreDec.
     const scoreOf = "if (typeof v === \"number\") { d = Math.round(v * $SCALE); if (d / $SCALE !== v) d = $scoreDec(v); } else d = $scoreDec(v);";
-    rs.judged.forEach((j, k) => {
-      lines.push(
-        `    v = ${this.load("s", j.id)};`,
-        `    if (v === undefined) S[b + ${int(k)}] = NaN;`,
-        `    else { ${scoreOf} if (d === null || d < 0 || d > ${int(j.max)}) return null; S[b + ${int(k)}] = d; n++; }`,
-      );
-    });
+    // Each expert's scores by walking the object's own keys and switching on each: experts
+    // score different items, so their objects have many shapes, and loading all 41 ids by name
+    // measured 1.5-2× slower on the expert-heavy workload (and about even on the neutral one).
     lines.push(
-      "    if ($ownKeyCount(s) !== n) return null;",
-      "  }",
+      `    S.fill(NaN, b, b + ${int(width)});`,
+      "    for (const key in s) {",
+      "      if (!$hasOwn.call(s, key)) return null;",
+      "      v = s[key];",
+      "      if (v === undefined) return null;",
+      `      ${scoreOf}`,
+      "      switch (key.charCodeAt(0)) {",
+    );
+    // Two levels: the id's first character (its section, usually), then the id itself.
+    const groups = new Map<number, number[]>();
+    rs.judged.forEach((j, k) => {
+      const c = j.id.charCodeAt(0);
+      groups.set(c, [...(groups.get(c) ?? []), k]);
+    });
+    for (const [c, ks] of groups) {
+      lines.push(`        case ${int(c)}:`, "          switch (key) {");
+      for (const k of ks) {
+        const j = rs.judged[k]!;
+        lines.push(`            case ${lit(j.id)}: if (d === null || d < 0 || d > ${int(j.max)}) return null; S[b + ${int(k)}] = d; continue;`);
+      }
+      lines.push("            default: return null;", "          }");
+    }
+    lines.push("        default: return null;", "      }", "    }", "  }");
+    lines.push(
       `  ${counted ? "return null;" : "return { inputs: I, grade, experts: experts.length, scores: S };"}`,
       "}",
     );
