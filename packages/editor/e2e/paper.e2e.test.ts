@@ -45,7 +45,9 @@ describe("the editor's paperwork downloads", () => {
     await page.getByTestId("total").waitFor();
     await page.getByTestId("example").selectOption("03-nanjing-huarui-zhineng-zhuangbei.json");
     await expect.poll(() => page.getByTestId("total").innerText()).toContain("79.89");
+    // The downloads are one menu in the top bar: open it, then choose.
     const grab = async (testid: string) => {
+      await page.getByTestId("paperwork-menu").click();
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testid).click()]);
       return { name: download.suggestedFilename(), bytes: new Uint8Array(await readFile((await download.path())!)) };
     };

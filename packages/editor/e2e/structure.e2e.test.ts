@@ -3,7 +3,7 @@
  * expert rule and item 十①'s own rule set through their forms (the exact resulting text asserted),
  * then, in Chinese and in English, every panel checked: no horizontal scroll, no control whose
  * text wraps or that sticks out of its cell, every item's text in a field wide enough to read,
- * and no label left in the other language.
+ * the app's top bar one row (unsaved, with the problem count), and no label left in the other language.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readFile } from "node:fs/promises";
@@ -74,6 +74,40 @@ function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * What is wrong with the app's top bar (empty: nothing): it must be one row — every shown child's
+ * vertical middle on one line, the bar no taller than its tallest child — with nothing past its
+ * right edge and no control whose label wraps.
+ */
+function topBarProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const bar = document.querySelector<HTMLElement>("[data-testid=topbar]")!;
+    const b = bar.getBoundingClientRect();
+    const cs = getComputedStyle(bar);
+    const inner = b.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom) - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth);
+    const shown = [...bar.children].map((el) => ({ el, r: el.getBoundingClientRect() })).filter(({ r }) => r.width > 0 && r.height > 0);
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.getAttribute("data-testid") ? `[${el.getAttribute("data-testid")}]` : ""} “${(el.textContent ?? "").trim().slice(0, 20)}”`;
+    const tallest = Math.max(...shown.map(({ r }) => r.height));
+    if (inner > tallest + 1) problems.push(`top bar is ${Math.round(b.height)}px high, its tallest child ${Math.round(tallest)}px: more than one row`);
+    const middle = shown[0]!.r.top + shown[0]!.r.height / 2;
+    for (const { el, r } of shown) {
+      if (Math.abs(r.top + r.height / 2 - middle) > 2) problems.push(`not on the top bar's row: ${name(el)} (top ${Math.round(r.top)})`);
+      if (r.right > b.right + 1 || r.left < b.left - 1) problems.push(`past the top bar's edge: ${name(el)}`);
+    }
+    for (const el of bar.querySelectorAll<HTMLElement>("button, select")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.closest("[role=menu]")) continue;
+      const ecs = getComputedStyle(el);
+      const line = ecs.lineHeight === "normal" ? parseFloat(ecs.fontSize) * 1.5 : parseFloat(ecs.lineHeight);
+      const content = r.height - parseFloat(ecs.paddingTop) - parseFloat(ecs.paddingBottom) - parseFloat(ecs.borderTopWidth) - parseFloat(ecs.borderBottomWidth);
+      if (content > line * 1.6) problems.push(`wraps: ${name(el)}`);
+    }
+    if (bar.scrollWidth > bar.clientWidth) problems.push(`top bar scrolls sideways: ${bar.scrollWidth} > ${bar.clientWidth}`);
+    return problems;
+  });
+}
+
 /** The view's own words (not the file's content: no field values, no expressions), one entry per text. */
 function labels(page: Page): Promise<{ text: string[]; headings: string[] }> {
   return page.evaluate(() => {
@@ -131,8 +165,9 @@ describe("the structure view at 1366×768", () => {
     await page.getByTestId("item-experts-十.1").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(repo, "docs/images/structure-experts.png") });
 
-    // Chinese: fits, and no English word among the view's own labels.
+    // Chinese: fits, and no English word among the view's own labels; the top bar is one row.
     expect(await layoutProblems(page)).toEqual([]);
+    expect(await topBarProblems(page)).toEqual([]);
     const zh = await labels(page);
     expect(zh.text.filter((s) => /[a-z]{2,}/.test(s))).toEqual([]);
 
@@ -140,6 +175,7 @@ describe("the structure view at 1366×768", () => {
     await page.getByTestId("lang").click();
     await expect.poll(() => page.getByTestId("view-structure").textContent()).toBe("Structure");
     expect(await layoutProblems(page)).toEqual([]);
+    expect(await topBarProblems(page)).toEqual([]);
     const en = await labels(page);
     // A heading may show the file's own names (a table's, a veto group's title): those are data.
     const file = await modelText(page);

@@ -315,29 +315,28 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       <div className="app">
-        <header>
-          <h1>{w.appTitle}</h1>
-          <label>
-            {w.file}
-            <select data-testid="file" value={name ?? ""} onChange={(e) => {
-              if (dirty && !confirm(w.leaveWarning)) return;
-              setName(e.target.value);
-            }}>
-              {files.map((f) => <option key={f.name} value={f.name}>{f.name}{f.kind === "draft" ? `（${w.draft}）` : ""}</option>)}
-            </select>
-          </label>
+        {/* One row at 1366 px in both languages: short labels (the full ones as titles), the
+            downloads in one menu, and the status texts cut with an ellipsis (full text as title). */}
+        <header data-testid="topbar">
+          <h1 title={w.appTitle}>{w.appTitleShort}</h1>
+          <select data-testid="file" aria-label={w.file} title={w.file} value={name ?? ""} onChange={(e) => {
+            if (dirty && !confirm(w.leaveWarning)) return;
+            setName(e.target.value);
+          }}>
+            {files.map((f) => <option key={f.name} value={f.name}>{f.name}{f.kind === "draft" ? `（${w.draft}）` : ""}</option>)}
+          </select>
           <button type="button" data-testid="save" onClick={() => (isDraft && !dirty ? setShowRevision(true) : void save(false))} disabled={!dirty && !isDraft}>{w.save}</button>
           <button type="button" data-testid="save-draft" onClick={() => void save(true)} disabled={!dirty}>{w.saveDraft}</button>
           <button type="button" data-testid="format" onClick={() => editor.current?.format()}>{w.format}</button>
           <button type="button" data-testid="show-compare" onClick={() => setShowCompare(true)} disabled={files.length < 2}>{w.compare}</button>
           <button type="button" data-testid="show-history" onClick={() => setShowHistory(true)}>{w.history}</button>
-          <button type="button" data-testid="show-revision" onClick={() => setShowRevision(!showRevision)}>{lang === "zh" ? "复核与发布" : "Review & publish"}</button>
-          <button type="button" data-testid="new-year" onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYear}</button>
+          <button type="button" data-testid="show-revision" title={w.review} aria-pressed={showRevision} onClick={() => setShowRevision(!showRevision)}>{w.reviewShort}</button>
+          <button type="button" data-testid="new-year" title={w.newYear} onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYearShort}</button>
           <Paperwork year={opened?.name.slice(0, 4) ?? null} application={application} lang={lang} onStatus={setStatus} />
           <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
-          <span className={`problems ${errors ? "has-errors" : ""}`} data-testid="problems">{problems}</span>
-          <span className="status" data-testid="status">{status}</span>
-          {who && who.name !== "local" && <span className="who" data-testid="who">{who.name}（{who.role}）</span>}
+          <span className={`problems ${errors ? "has-errors" : ""}`} data-testid="problems" title={problems}>{problems}</span>
+          <span className="status" data-testid="status" title={status} role="status">{status}</span>
+          {who && who.name !== "local" && <span className="who" data-testid="who" title={`${who.name}（${who.role}）`}>{who.name}（{who.role}）</span>}
           <button type="button" className="lang" data-testid="lang" onClick={() => setLang(lang === "zh" ? "en" : "zh")}>{w.language}</button>
         </header>
         {restore && (

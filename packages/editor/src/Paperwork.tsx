@@ -4,7 +4,7 @@
  * They are made by the server from the year's saved rule file (paper-routes.ts), so what is
  * downloaded is what is published; unsaved edits are not in them, as the buttons' titles say.
  */
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { TOKEN_KEY, type ApiError } from "./api.js";
 import type { Application } from "./Preview.js";
 
@@ -16,8 +16,8 @@ interface Props {
 }
 
 const WORDS = {
-  zh: { annex: "附件1", annexHtml: "附件1（打印）", template: "申报表", sheet: "评分表", report: "评分报告", saved: (y: string) => `按服务器上已保存的 ${y} 年度规则文件生成（不含未保存的修改）`, expert: "评分专家姓名：", force: (m: string) => `${m}\n\n仍要生成，并在文中标出不符之处？`, done: (n: string) => `已下载 ${n}` },
-  en: { annex: "附件1", annexHtml: "附件1 (print)", template: "Workbook", sheet: "Score sheet", report: "Report", saved: (y: string) => `made from the saved ${y} rule file on the server (unsaved edits are not included)`, expert: "Expert's name:", force: (m: string) => `${m}\n\nWrite it anyway, marking the mismatches?`, done: (n: string) => `downloaded ${n}` },
+  zh: { menu: "下载", annex: "附件1", annexHtml: "附件1（打印）", template: "申报表", sheet: "评分表", report: "评分报告", saved: (y: string) => `按服务器上已保存的 ${y} 年度规则文件生成（不含未保存的修改）`, expert: "评分专家姓名：", force: (m: string) => `${m}\n\n仍要生成，并在文中标出不符之处？`, done: (n: string) => `已下载 ${n}` },
+  en: { menu: "Downloads", annex: "附件1", annexHtml: "附件1 (print)", template: "Workbook", sheet: "Score sheet", report: "Report", saved: (y: string) => `made from the saved ${y} rule file on the server (unsaved edits are not included)`, expert: "Expert's name:", force: (m: string) => `${m}\n\nWrite it anyway, marking the mismatches?`, done: (n: string) => `downloaded ${n}` },
 } as const;
 
 /** Fetches a download with the editor's token; resolves to the file and its name, or throws the API's error. */
@@ -45,9 +45,23 @@ function save(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * The downloads as one menu button in the top bar (it holds one row at 1366 px): the menu opens
+ * below it and closes on a choice, on Escape or on a click elsewhere.
+ */
 export function Paperwork({ year, application, lang, onStatus }: Props) {
   const w = WORDS[lang];
   const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: MouseEvent) => { if (!root.current?.contains(e.target as Node)) setOpen(false); };
+    const esc = (e: KeyboardEvent) => { if (e.key === "Escape") setOpen(false); };
+    document.addEventListener("mousedown", away);
+    document.addEventListener("keydown", esc);
+    return () => { document.removeEventListener("mousedown", away); document.removeEventListener("keydown", esc); };
+  }, [open]);
   if (!year) return null;
   const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
@@ -77,16 +91,25 @@ export function Paperwork({ year, application, lang, onStatus }: Props) {
 
   const base = `api/rules/${encodeURIComponent(year)}`;
   const title = w.saved(year);
+  /** A menu entry: closes the menu, then does its download. */
+  const item = (testid: string, label: string, act: () => void) => (
+    <button type="button" role="menuitem" data-testid={testid} title={title} disabled={busy} onClick={() => { setOpen(false); act(); }}>{label}</button>
+  );
   return (
-    <span className="paperwork" data-testid="paperwork">
-      <button type="button" data-testid="dl-annex1" title={title} disabled={busy} onClick={() => void run(`${base}/annex1?format=docx`)}>{w.annex}</button>
-      <button type="button" data-testid="dl-annex1-html" title={title} disabled={busy} onClick={() => void run(`${base}/annex1?format=html`, undefined, true)}>{w.annexHtml}</button>
-      <button type="button" data-testid="dl-template" title={title} disabled={busy} onClick={() => void run(`${base}/template`)}>{w.template}</button>
-      <button type="button" data-testid="dl-sheet" title={title} disabled={busy} onClick={() => {
-        const expert = prompt(w.expert, "专家甲");
-        if (expert) void run(`${base}/score-sheet?expert=${encodeURIComponent(expert)}`, json({ applications: [application] }));
-      }}>{w.sheet}</button>
-      <button type="button" data-testid="dl-report" title={title} disabled={busy} onClick={() => void run(`${base}/report?format=docx`, json(application))}>{w.report}</button>
+    <span className="paperwork" data-testid="paperwork" ref={root}>
+      <button type="button" data-testid="paperwork-menu" aria-haspopup="menu" aria-expanded={open} title={title} onClick={() => setOpen(!open)}>{w.menu} ▾</button>
+      {open && (
+        <span className="menu-list" role="menu" aria-label={w.menu}>
+          {item("dl-annex1", w.annex, () => void run(`${base}/annex1?format=docx`))}
+          {item("dl-annex1-html", w.annexHtml, () => void run(`${base}/annex1?format=html`, undefined, true))}
+          {item("dl-template", w.template, () => void run(`${base}/template`))}
+          {item("dl-sheet", w.sheet, () => {
+            const expert = prompt(w.expert, "专家甲");
+            if (expert) void run(`${base}/score-sheet?expert=${encodeURIComponent(expert)}`, json({ applications: [application] }));
+          })}
+          {item("dl-report", w.report, () => void run(`${base}/report?format=docx`, json(application)))}
+        </span>
+      )}
     </span>
   );
 }

@@ -5,6 +5,7 @@ export type Lang = "zh" | "en";
 
 const zh = {
   appTitle: "质量信用等级认定规则编辑器",
+  appTitleShort: "信用规则编辑器",
   file: "规则文件",
   save: "保存",
   saveDraft: "存为草稿",
@@ -13,6 +14,9 @@ const zh = {
   unsaved: "未保存",
   draft: "草稿",
   newYear: "由此新建下一年度",
+  newYearShort: "新建下一年",
+  review: "复核与发布",
+  reviewShort: "复核与发布",
   format: "排版",
   errors: (n: number) => `${n} 个错误`,
   warnings: (n: number) => `${n} 个警告`,
@@ -81,14 +85,18 @@ const zh = {
 type Words = typeof zh;
 const en: Words = {
   appTitle: "Quality-credit rules editor",
+  appTitleShort: "Rules editor",
   file: "Rule file",
   save: "Save",
-  saveDraft: "Save as draft",
+  saveDraft: "Save draft",
   saving: "Saving…",
   saved: "Saved",
   unsaved: "Unsaved",
   draft: "draft",
   newYear: "New year from this one",
+  newYearShort: "Next year",
+  review: "Review & publish",
+  reviewShort: "Review",
   format: "Format",
   errors: (n) => `${n} error${n === 1 ? "" : "s"}`,
   warnings: (n) => `${n} warning${n === 1 ? "" : "s"}`,
