@@ -2,10 +2,6 @@
  * Our engine compiled ahead of time (`jsqc build rules/2024.rules`, @jsqc/engine/aot) as a peer:
  * a standalone module with no dependency, imported from the file peers.ts and cold.ts build
  * first (src/aot-module.ts). No trace; input validation included, as in the engine.
- *
- * The module makes a result's `sections` (the per-item breakdown) when first read. A batch that
- * wants totals and outcomes never reads it; `oursAot(true)` reads every item's points of every
- * result, so that the bench also shows what a caller of the whole breakdown pays.
  */
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -13,24 +9,18 @@ import { aotModulePath } from "../aot-module.js";
 import { outcomeOf, type Application, type Outcome, type Peer } from "./types.js";
 
 interface Amount { decimal: string; number: number }
-interface Result { total: Amount; outcome: { vetoed: boolean; eligible: boolean; granted: boolean }; sections: { items: { points: Amount }[] }[] }
+interface Result { total: Amount; outcome: { vetoed: boolean; eligible: boolean; granted: boolean } }
 type Evaluate = (application: unknown, options?: { trace?: false }) => { ok: true; result: Result } | { ok: false; errors: unknown[] };
 
-export function oursAot(readBreakdown: boolean): Peer {
+export function oursAot(): Peer {
   let evaluate: Evaluate | null = null;
   const run = (app: Application): Result => {
     const r = evaluate!(app, { trace: false });
     if (!r.ok) throw new Error(`the compiled module refused the application: ${JSON.stringify(r.errors.slice(0, 3))}`);
-    if (readBreakdown) {
-      // Every item's points, as a caller showing or storing the breakdown reads them.
-      let n = 0;
-      for (const s of r.result.sections) for (const i of s.items) n += i.points.number;
-      if (n < 0) throw new Error("negative points");
-    }
     return r.result;
   };
   return {
-    name: `our engine compiled ahead of time (jsqc build), no trace${readBreakdown ? ", breakdown read" : ""}`,
+    name: "our engine compiled ahead of time (jsqc build), no trace",
     library: "@jsqc/engine",
     covers: "totals, vetoes, eligibility, outcome (and validation, the breakdown)",
     adapter: "none",

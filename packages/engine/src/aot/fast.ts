@@ -10,8 +10,7 @@
  *   the engine refuses;
  * - `$run(p, app)`: each judged item's combination written out with its own rule's constants,
  *   the other items' generated scorers, and the result assembled as object literals in the
- *   engine's key order — its `sections` (the per-item breakdown, most of the result's objects)
- *   an accessor that makes them when first read.
+ *   engine's key order.
  *
  * Safety rules are build.ts's: strings as JSON literals (`lit`), numbers as safe integers
  * (`int`), identifiers generated here (`$`, a prefix and a counter: $lo $hi $d $E $x $cv $L $W $M,
@@ -323,7 +322,6 @@ class FastWriter {
       "  let sum;",
     ];
     const sectionLits: string[] = [];
-    const itemCount = rs.sections.reduce((k, sec) => k + sec.items.length, 0);
     let n = 0;
     rs.sections.forEach((sec, s) => {
       const weight = this.id("$W");
@@ -338,15 +336,12 @@ class FastWriter {
         else lines.push(`  let ${x} = ${item.score}(I, R);`, `  if (${x} < 0) ${x} = 0;`);
         if (item.cap !== null) lines.push(`  if (${x} > ${int(item.cap)}) ${x} = ${int(item.cap)};`);
         lines.push(`  sum += ${x};`);
-        itemLits.push(`{ id: ${lit(item.id)}, points: $amount(v[${int(n - 1)}]), maximum: ${maximum} }`);
+        itemLits.push(`{ id: ${lit(item.id)}, points: $amount(${x}), maximum: ${maximum} }`);
       }
       if (sec.cap !== null) lines.push(`  if (sum > ${int(sec.cap)}) sum = ${int(sec.cap)};`);
       lines.push("  total += sum;", `  const s${s} = sum;`);
-      sectionLits.push(`    { id: ${lit(sec.id)}, title: ${lit(sec.title)}, points: $amount(v[${int(itemCount + s)}]), weight: ${weight}, items: [\n      ${itemLits.join(",\n      ")},\n    ] }`);
+      sectionLits.push(`    { id: ${lit(sec.id)}, title: ${lit(sec.title)}, points: $amount(s${s}), weight: ${weight}, items: [\n      ${itemLits.join(",\n      ")},\n    ] }`);
     });
-    // Every item's and section's points, in one array the breakdown is made from when read.
-    lines.push(`  const v = [${[...Array(n).keys()].map((i) => `x${i}`).concat(rs.sections.map((_, s) => `s${s}`)).join(", ")}];`);
-    this.top.push(`/** The per-item breakdown of a result (its \`sections\`) from its points: items', then sections'. */\nfunction $breakdown(v) {\n  return [\n${sectionLits.join(",\n")},\n  ];\n}`);
     const vetoLits = rs.vetoes.map((v, i) => {
       lines.push(`  const veto${i} = ${v.test}(I, R);`);
       return `{ id: ${lit(v.id)}, text: ${lit(v.label)}, applies: veto${i} }`;
@@ -372,11 +367,7 @@ class FastWriter {
       "ID",
       "total: $amount(total)",
       `maximum: $amount(${int(rs.total)})`,
-      // The breakdown is made when first read (then kept): a caller after the total and the
-      // outcome — a batch, a ranking — pays nothing for it; JSON.stringify, structuredClone and
-      // spreading read it like any property. A setter keeps the property assignable.
-      "get sections() { return breakdown ?? (breakdown = $breakdown(v)); }",
-      "set sections(value) { breakdown = value; }",
+      `sections: [\n${sectionLits.join(",\n")},\n  ]`,
       `vetoes: [${vetoLits.join(", ")}]`,
       `eligibility: [${eligLits.join(", ")}]`,
       "outcome: { grade: p.grade, eligible, vetoed, score: $amount(total), passMark: $amount(passMark), passed, granted: eligible && !vetoed && passed }",
@@ -385,7 +376,6 @@ class FastWriter {
     const result = (withId: boolean) => `{\n    ${body.filter((b) => b !== "ID" || withId).map((b) => (b === "ID" ? "id" : b)).join(",\n    ")},\n  }`;
     lines.push(
       "  const passed = total >= passMark;",
-      "  let breakdown = null;",
       "  const id = app.id;",
       `  if (typeof id === "string") return ${result(true)};`,
       `  return ${result(false)};`,

@@ -15,7 +15,6 @@ import { decimal as D } from "@jsqc/dsl";
 import { compile, evaluate, type Ruleset } from "../../src/index.js";
 import { buildModule } from "../../src/aot/build.js";
 import { arbApplication, arbInvalidApplication } from "../../src/testing/arbitraries.js";
-import { FUZZ_LONG, runs } from "@jsqc/dsl/testing";
 
 const root = new URL("../../../../", import.meta.url);
 const text = readFileSync(new URL("rules/2024.rules", root), "utf8");
@@ -81,7 +80,7 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
     }
   });
 
-  test("~1,500 generated applications (200,000 with FUZZ=long), valid (expert-heavy and neutral) and invalid", () => {
+  test("~1,500 generated applications, valid (expert-heavy and neutral) and invalid", () => {
     let valid = 0;
     let invalid = 0;
     fc.assert(
@@ -100,12 +99,12 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
           invalid++;
         }
       }),
-      { numRuns: runs(1_500, 200_000), seed: FUZZ_LONG ? undefined : 1414 },
+      { numRuns: 1_500, seed: 1414 },
     );
     console.log(`[aot differential] ${valid} valid and ${invalid} invalid applications compared`);
-    expect(valid).toBeGreaterThan(FUZZ_LONG ? 120_000 : 900);
-    expect(invalid).toBeGreaterThan(FUZZ_LONG ? 20_000 : 100);
-  }, FUZZ_LONG ? 60 * 60_000 : 300_000);
+    expect(valid).toBeGreaterThan(900);
+    expect(invalid).toBeGreaterThan(100);
+  }, 300_000);
 
   test("hand-made invalid applications: each refused with the first bad path and its label", () => {
     const example: Record<string, unknown> = JSON.parse(readFileSync(new URL("examples/01-kunshan-ruitai-jingmi-muju.json", root), "utf8"));
@@ -171,25 +170,6 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
     const got = aot(reentrant, { trace: false });
     expect(inner).toStrictEqual(evaluate(rs, other, { trace: false }));
     expect(got).toStrictEqual(evaluate(rs, JSON.parse(JSON.stringify(reentrant)), { trace: false }));
-  });
-
-  test("the breakdown, made when first read, behaves as a plain property", () => {
-    const app: unknown = JSON.parse(readFileSync(new URL("examples/04-jiangyin-huacheng-tezhong-gangguan.json", root), "utf8"));
-    const want = evaluate(rs, app, { trace: false });
-    if (!want.ok) throw new Error("example 04 is refused");
-    const fresh = () => (aot(app, { trace: false }) as unknown as { ok: true; result: Record<string, unknown> }).result;
-    // Same keys in the same order, same JSON text, same structured clone.
-    expect(Object.keys(fresh())).toEqual(Object.keys(want.result));
-    expect(JSON.stringify(fresh())).toBe(JSON.stringify(want.result));
-    expect(structuredClone(fresh())).toStrictEqual(JSON.parse(JSON.stringify(want.result)));
-    expect({ ...fresh() }).toStrictEqual({ ...want.result });
-    // Read twice: the same array. Assigned: the new value. Frozen: still readable.
-    const r = fresh();
-    expect(r["sections"]).toBe(r["sections"]);
-    r["sections"] = [];
-    expect(r["sections"]).toEqual([]);
-    const frozen = Object.freeze(fresh());
-    expect(frozen["sections"]).toStrictEqual(want.result.sections);
   });
 
   test("the trace is refused with a clear bilingual error", () => {
