@@ -176,7 +176,7 @@ class Generator {
       "const $evaluate = $evaluator($RULESET, $fastPrepare, $run);",
       "/** Evaluates an application (no trace): { ok: true, result } or { ok: false, errors }. */",
       "export function evaluate(application, options) { return $evaluate(application, options); }",
-      `export const ruleset = Object.freeze({ title: ${lit(rs.title)}, year: ${num(rs.year)}, document: ${rs.document === null ? "null" : lit(rs.document)} });`,
+      "export const ruleset = $RULESET_INFO;",
       "",
     ].join("\n");
   }

@@ -13,8 +13,8 @@
  *   engine's key order.
  *
  * Safety rules are build.ts's: strings as JSON literals (`lit`), numbers as safe integers
- * (`int`), identifiers generated here (`$`, a prefix and a counter: $lo $hi $d $E $x $cv $L $W $M,
- * none of them build.ts's $s $c $V $T $q), never a name from the rule file.
+ * (`int`), identifiers generated here (`$`, a prefix and a counter: $lo $hi $d $E $x $cv $L $W $M
+ * $I $VE, none of them build.ts's $s $c $V $T $q), never a name from the rule file.
  */
 import type { ValueSpec } from "./runtime.js";
 
@@ -321,6 +321,8 @@ class FastWriter {
       "  let total = 0;",
       "  let sum;",
     ];
+    // The rule file's title, year and document: one shared frozen value, as amounts are.
+    this.top.push(`const $RULESET_INFO = Object.freeze({ title: ${lit(rs.title)}, year: ${rs.year === null ? "null" : int(rs.year)}, document: ${rs.document === null ? "null" : lit(rs.document)} });`);
     const sectionLits: string[] = [];
     let n = 0;
     rs.sections.forEach((sec, s) => {
@@ -336,15 +338,21 @@ class FastWriter {
         else lines.push(`  let ${x} = ${item.score}(I, R);`, `  if (${x} < 0) ${x} = 0;`);
         if (item.cap !== null) lines.push(`  if (${x} > ${int(item.cap)}) ${x} = ${int(item.cap)};`);
         lines.push(`  sum += ${x};`);
-        itemLits.push(`{ id: ${lit(item.id)}, points: $amount(${x}), maximum: ${maximum} }`);
+        // Item entries are shared frozen values, as amounts are: one per item and points.
+        const cache = this.id("$I");
+        this.top.push(`const ${cache} = new Array(${int(Math.min(10_001, Math.floor(Math.max(item.max, 0) / 10_000) + 1))});`);
+        itemLits.push(`$item(${cache}, ${lit(item.id)}, ${x}, ${maximum})`);
       }
       if (sec.cap !== null) lines.push(`  if (sum > ${int(sec.cap)}) sum = ${int(sec.cap)};`);
       lines.push("  total += sum;", `  const s${s} = sum;`);
       sectionLits.push(`    { id: ${lit(sec.id)}, title: ${lit(sec.title)}, points: $amount(s${s}), weight: ${weight}, items: [\n      ${itemLits.join(",\n      ")},\n    ] }`);
     });
+    // A veto's entry is one of two shared frozen values.
     const vetoLits = rs.vetoes.map((v, i) => {
+      const entries = this.id("$VE");
+      this.top.push(`const ${entries} = [Object.freeze({ id: ${lit(v.id)}, text: ${lit(v.label)}, applies: false }), Object.freeze({ id: ${lit(v.id)}, text: ${lit(v.label)}, applies: true })];`);
       lines.push(`  const veto${i} = ${v.test}(I, R);`);
-      return `{ id: ${lit(v.id)}, text: ${lit(v.label)}, applies: veto${i} }`;
+      return `${entries}[veto${i} ? 1 : 0]`;
     });
     lines.push(`  const vetoed = ${rs.vetoes.length === 0 ? "false" : rs.vetoes.map((_, i) => `veto${i}`).join(" || ")};`);
     lines.push(`  const appDate = ${rs.applicationDateIndex === null ? "undefined" : `I[${int(rs.applicationDateIndex)}]`};`);
@@ -363,7 +371,7 @@ class FastWriter {
       lines.push(`  ${i === 0 ? "" : "else "}if (p.grade === ${lit(g.name)}) { passMark = ${int(g.pass ?? 0)}; eligible = failed${i}.length === 0; }`);
     });
     const body = [
-      `ruleset: { title: ${lit(rs.title)}, year: ${rs.year === null ? "null" : int(rs.year)}, document: ${rs.document === null ? "null" : lit(rs.document)} }`,
+      "ruleset: $RULESET_INFO",
       "ID",
       "total: $amount(total)",
       `maximum: $amount(${int(rs.total)})`,

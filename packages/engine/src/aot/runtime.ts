@@ -445,6 +445,16 @@ function $newAmount(d: Dec): Amount {
   return a;
 }
 
+/**
+ * An item's entry in a result, `{ id, points, maximum }`: a shared frozen value, as amounts are —
+ * from the item's cache (by hundredths of points, 0 to its maximum) or, outside it, made anew.
+ */
+export function $item(cache: (object | undefined)[], id: string, d: Dec, maximum: Amount): object {
+  const k = d / 10_000;
+  if (k >= 0 && k < cache.length && Math.floor(k) === k) return cache[k] ?? (cache[k] = Object.freeze({ id, points: $amount(d), maximum }));
+  return Object.freeze({ id, points: $amount(d), maximum });
+}
+
 // --- the evaluator ----------------------------------------------------------------------------------
 
 /** The generated fast path of the input check (fast.ts); null when the general `prepare` must decide. */

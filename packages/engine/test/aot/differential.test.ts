@@ -172,6 +172,27 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
     expect(got).toStrictEqual(evaluate(rs, JSON.parse(JSON.stringify(reentrant)), { trace: false }));
   });
 
+  test("item entries, veto entries and the ruleset's title are shared frozen values, as amounts are; the rest is fresh", () => {
+    const app: unknown = JSON.parse(readFileSync(new URL("examples/04-jiangyin-huacheng-tezhong-gangguan.json", root), "utf8"));
+    type Result = { ruleset: object; sections: { items: object[] }[]; vetoes: object[]; eligibility: { failed: string[] }[]; flags: unknown[]; outcome: object };
+    const a = (aot(app, { trace: false }) as unknown as { result: Result }).result;
+    const b = (aot(app, { trace: false }) as unknown as { result: Result }).result;
+    expect(b.sections[0]!.items[0]).toBe(a.sections[0]!.items[0]);
+    expect(Object.isFrozen(a.sections[0]!.items[0])).toBe(true);
+    expect(b.vetoes[0]).toBe(a.vetoes[0]);
+    expect(Object.isFrozen(a.vetoes[0])).toBe(true);
+    expect(b.ruleset).toBe(a.ruleset);
+    expect(Object.isFrozen(a.ruleset)).toBe(true);
+    // Sections, their item lists, eligibility, flags and the outcome are the caller's own.
+    expect(b.sections[0]).not.toBe(a.sections[0]);
+    expect(b.sections[0]!.items).not.toBe(a.sections[0]!.items);
+    expect(b.eligibility[0]!.failed).not.toBe(a.eligibility[0]!.failed);
+    expect(b.flags).not.toBe(a.flags);
+    expect(b.outcome).not.toBe(a.outcome);
+    a.sections[0]!.items.push({});
+    expect(b.sections[0]!.items.length).toBe(a.sections[0]!.items.length - 1);
+  });
+
   test("the trace is refused with a clear bilingual error", () => {
     const app: unknown = JSON.parse(readFileSync(new URL("examples/01-kunshan-ruitai-jingmi-muju.json", root), "utf8"));
     expect(() => aot(app, { trace: true })).toThrow(/trace.*评分依据|评分依据.*trace/);
