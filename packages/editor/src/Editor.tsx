@@ -2,7 +2,7 @@
 import { useEffect, useImperativeHandle, useRef, forwardRef } from "react";
 import type { Diagnostic } from "@jsqc/dsl";
 import { monaco } from "./monaco/monaco.js";
-import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker, HERE_LIMIT, setSemanticTokensSource, type TextEdit } from "./monaco/index.js";
+import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker, HERE_LIMIT, setSemanticTokensSource, setFoldingSource, type TextEdit } from "./monaco/index.js";
 import "./monaco/monaco-environment.js";
 import { EDITOR_OPTIONS } from "./monaco/options.js";
 
@@ -52,11 +52,17 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     const model = monaco.editor.createModel(initialText, LANGUAGE_ID, uri);
     // Highlighting takes its tokens from the checker: the worker's, computed with the markers.
     setSemanticTokensSource(uri.toString(), (text) => checker.semanticTokens(text));
+    // Folding too, so that it does not parse the file here after every pause in typing.
+    setFoldingSource(uri.toString(), (text) => checker.foldingRanges(text));
     const editor = monaco.editor.create(host.current!, {
       model,
       theme: "jsqc-light",
       ...EDITOR_OPTIONS,
       "semanticHighlighting.enabled": true,
+      // Sticky scroll from indentation: the same headers as from the outline on our files (section,
+      // enum … lines; the outline model parsed the file here after every pause and cancelled a
+      // request at every keystroke), and unlike the folding model no comment runs as headers.
+      stickyScroll: { enabled: true, defaultModel: "indentationModel" },
     });
     editorRef.current = editor;
     const timings: NonNullable<Window["__jsqc"]>["timings"] = [];
@@ -95,6 +101,7 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     return () => {
       disposed = true;
       setSemanticTokensSource(uri.toString(), null);
+      setFoldingSource(uri.toString(), null);
       sub.dispose();
       keys.dispose();
       editor.dispose();

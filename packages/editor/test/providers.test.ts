@@ -3,7 +3,7 @@
  * namespace holding only the enums the providers read. What Monaco does with the results is
  * Monaco's business (and the end-to-end tests'); here we pin down what we hand it.
  */
-import { analyze, applyTextEdits, completions, format, semanticTokens, type Diagnostic } from "@jsqc/dsl";
+import { analyze, applyTextEdits, completions, foldingRanges, format, semanticTokens, type Diagnostic } from "@jsqc/dsl";
 import type * as M from "monaco-editor";
 import { describe, expect, test } from "vitest";
 import {
@@ -25,6 +25,9 @@ import {
   createSemanticTokensProvider,
   encodeSemanticTokens,
   setSemanticTokensSource,
+  setFoldingSource,
+  encodeFoldingRanges,
+  decodeFoldingRanges,
   keywordClasses,
   LANGUAGE_ID,
   monarchLanguage,
@@ -341,12 +344,20 @@ describe("document symbols and folding", () => {
     expect(slice(RULES, section.selectionRange)).toBe("三");
   });
 
-  test("blocks fold with their closing brace visible", () => {
+  test("blocks fold with their closing brace visible", async () => {
     const text = `# 第一行注释\n# 第二行注释\n${RULES.slice(RULES.indexOf("ruleset"))}`;
-    const ranges = createFoldingRangeProvider(fakeMonaco).provideFoldingRanges(fakeModel(text));
+    const ranges = await createFoldingRangeProvider(fakeMonaco).provideFoldingRanges(fakeModel(text));
     expect(ranges[0]).toEqual({ start: 1, end: 2, kind: FoldingRangeKind.Comment });
     const ruleset = ranges.find((r) => r.start === 2 + 1)!;
     expect(ruleset).toEqual({ start: 3, end: 6 });
+    // From a source (the editor's checker, the worker's ranges), the same ranges.
+    setFoldingSource(URI.toString(), (t) => Promise.resolve(encodeFoldingRanges(foldingRanges(t))));
+    try {
+      expect(await createFoldingRangeProvider(fakeMonaco).provideFoldingRanges(fakeModel(text))).toEqual(ranges);
+    } finally {
+      setFoldingSource(URI.toString(), null);
+    }
+    expect(decodeFoldingRanges(encodeFoldingRanges(foldingRanges(text)))).toEqual(foldingRanges(text));
   });
 });
 
@@ -651,6 +662,7 @@ describe("checking", () => {
     expect(reply.diagnostics).toEqual(analyze(broken).diagnostics);
     // With the text's semantic tokens, as the provider would encode them here.
     expect(Array.from(reply.tokens)).toEqual(Array.from(encodeSemanticTokens(semanticTokens(broken))));
+    expect(decodeFoldingRanges(reply.folds)).toEqual(foldingRanges(broken));
     // The reply crosses to the main thread by structured clone.
     expect(structuredClone(reply)).toEqual(reply);
   });
@@ -748,6 +760,11 @@ describe("checking", () => {
     const replaced = checker.semanticTokens(RULES.replace("total 10", "total 11"));
     void checker.check(RULES);
     await expect(replaced).rejects.toThrow(BUSY);
+    // Folding ranges come the same way, but a replaced text gets the newest ranges, never a refusal.
+    void checker.check(RULES.replace("total 10", "total 12"));
+    const folds = checker.foldingRanges(RULES.replace("total 10", "total 12"));
+    void checker.check(RULES);
+    expect(decodeFoldingRanges(await folds)).toEqual(foldingRanges(broken));
     // A text the worker never saw: made on this thread.
     expect(Array.from((await checker.semanticTokens("input 数量: count"))!)).toEqual(Array.from(encodeSemanticTokens(semanticTokens("input 数量: count"))));
     w.answer(1);

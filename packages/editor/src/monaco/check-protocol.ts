@@ -1,7 +1,7 @@
 /** The messages between the editor and its checking worker, and the worker's side of them. */
-import { analyze, type Diagnostic } from "@jsqc/dsl";
-import { semanticTokens } from "@jsqc/dsl";
+import { analyze, foldingRanges, semanticTokens, type Diagnostic } from "@jsqc/dsl";
 import { encodeSemanticTokens } from "./semantic-tokens.js";
+import { encodeFoldingRanges } from "./folding.js";
 
 /** Bumped when the messages change, so a client can tell a worker from another build. */
 export const CHECK_PROTOCOL_VERSION = 2;
@@ -24,7 +24,7 @@ export type CheckRequest =
   | { readonly id: number; readonly edits: readonly TextEdit[]; readonly length: number };
 
 /**
- * Worker → editor: the diagnostics of request `id` and the text's semantic tokens in Monaco's
+ * Worker → editor: the diagnostics of request `id`, its folding ranges, and the text's semantic tokens in Monaco's
  * encoding (`encodeSemanticTokens`; the worker transfers their buffer), so that highlighting
  * never parses on the main thread while typing; `error` when checking failed (none then).
  */
@@ -32,6 +32,8 @@ export interface CheckReply {
   readonly id: number;
   readonly diagnostics: Diagnostic[];
   readonly tokens: Uint32Array;
+  /** The text's folding ranges (`encodeFoldingRanges`; buffer transferred too), for folding and sticky scroll. */
+  readonly folds: Uint32Array;
   /** The worker's `CHECK_PROTOCOL_VERSION`. */
   readonly version: number;
   readonly error?: string;
@@ -63,7 +65,7 @@ export function createAnswerer(): (request: CheckRequest) => CheckReply {
       const next = current === null ? null : applyEdits(current, request.edits);
       if (next === null || next.length !== request.length) {
         current = null;
-        return { id: request.id, diagnostics: [], tokens: new Uint32Array(0), version: CHECK_PROTOCOL_VERSION, error: "out of sync", resync: true };
+        return { id: request.id, diagnostics: [], tokens: new Uint32Array(0), folds: new Uint32Array(0), version: CHECK_PROTOCOL_VERSION, error: "out of sync", resync: true };
       }
       current = next;
     }
@@ -75,8 +77,8 @@ export function createAnswerer(): (request: CheckRequest) => CheckReply {
 export function answer(request: { readonly id: number; readonly text: string }): CheckReply {
   try {
     const a = analyze(request.text);
-    return { id: request.id, diagnostics: [...a.diagnostics], tokens: encodeSemanticTokens(semanticTokens(a)), version: CHECK_PROTOCOL_VERSION };
+    return { id: request.id, diagnostics: [...a.diagnostics], tokens: encodeSemanticTokens(semanticTokens(a)), folds: encodeFoldingRanges(foldingRanges(a)), version: CHECK_PROTOCOL_VERSION };
   } catch (e) {
-    return { id: request.id, diagnostics: [], tokens: new Uint32Array(0), version: CHECK_PROTOCOL_VERSION, error: e instanceof Error ? e.message : String(e) };
+    return { id: request.id, diagnostics: [], tokens: new Uint32Array(0), folds: new Uint32Array(0), version: CHECK_PROTOCOL_VERSION, error: e instanceof Error ? e.message : String(e) };
   }
 }

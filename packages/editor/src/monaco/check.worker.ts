@@ -1,7 +1,7 @@
 /**
  * The checking worker (a module worker): receives `{ id, text }` or `{ id, edits, length }`
  * (the edits since its previous text), posts back
- * `{ id, diagnostics, tokens, version }` (the tokens' buffer transferred). Large files are parsed
+ * `{ id, diagnostics, tokens, folds, version }` (their buffers transferred). Large files are parsed
  * and checked here so typing stays smooth.
  */
 import { createAnswerer, type CheckReply, type CheckRequest } from "./check-protocol.js";
@@ -15,5 +15,5 @@ const scope = self as unknown as {
 const answer = createAnswerer();
 scope.onmessage = (event) => {
   const reply = answer(event.data);
-  scope.postMessage(reply, [reply.tokens.buffer]);
+  scope.postMessage(reply, [reply.tokens.buffer, reply.folds.buffer]);
 };

@@ -6,9 +6,10 @@
  * delivered: a reply for an older text is dropped, and the older requests resolve with the
  * newest diagnostics.
  */
-import { analyze, semanticTokens, type Diagnostic } from "@jsqc/dsl";
+import { analyze, foldingRanges, semanticTokens, type Diagnostic } from "@jsqc/dsl";
 import { CHECK_PROTOCOL_VERSION, type CheckReply, type CheckRequest, type TextEdit } from "./check-protocol.js";
 import { encodeSemanticTokens } from "./semantic-tokens.js";
+import { encodeFoldingRanges } from "./folding.js";
 
 /** The message semantic tokens are refused with when a newer text came first (Monaco treats "busy" as "ask again later"). */
 export const BUSY = "busy: a newer text is being checked";
@@ -67,6 +68,12 @@ export interface Checker {
    * tokens it has (moved along with the edits) and asks again; an empty answer would clear them.
    */
   semanticTokens(text: string): Promise<Uint32Array>;
+  /**
+   * The folding ranges of `text` (`encodeFoldingRanges`), as `semanticTokens` gets tokens, but
+   * never refused: when a newer text came first, the newest ranges the worker gave (Monaco has
+   * cancelled that request by then and asks again).
+   */
+  foldingRanges(text: string): Promise<Uint32Array>;
   /** Stops the worker; pending checks resolve with no diagnostics, later ones run on the main thread. */
   dispose(): void;
 }
@@ -109,27 +116,32 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   /** The edits from the worker's text (the last one sent) to the newest checked text; null: send it whole. */
   let sinceWorker: TextEdit[] | null = null;
   let disposed = false;
-  /** The worker's newest tokens and the text they are of. */
-  let tokens: { text: string; data: Uint32Array } | null = null;
-  /** Waiting for the tokens of the text in the worker (the newest request's). */
-  let tokenWaiters: { text: string; resolve: (data: Uint32Array) => void; reject: (e: Error) => void }[] = [];
-  /** Resolves the waiters for `text` with `data`; every other one is rejected (`BUSY`: a newer text came). */
-  const settleTokens = (text: string | null, data: Uint32Array | null) => {
-    const waiters = tokenWaiters;
-    tokenWaiters = [];
+  /** What the worker sends besides the diagnostics, for one text. */
+  type Derived = { readonly text: string; readonly tokens: Uint32Array; readonly folds: Uint32Array };
+  /** The worker's newest tokens and folding ranges, and the text they are of. */
+  let derived: Derived | null = null;
+  /** Waiting for those of the text in the worker (the newest request's). */
+  let derivedWaiters: { text: string; resolve: (d: Derived) => void; reject: (e: Error) => void }[] = [];
+  /** Resolves the waiters for `text` with `d`; every other one is rejected (`BUSY`: a newer text came). */
+  const settleDerived = (text: string | null, d: Derived | null) => {
+    const waiters = derivedWaiters;
+    derivedWaiters = [];
     for (const w of waiters) {
-      if (w.text === text && data) w.resolve(data);
+      if (w.text === text && d) w.resolve(d);
       else w.reject(new Error(BUSY));
     }
   };
   /** A new text to check: waiters for any other text are rejected; those for this one wait on. */
-  const dropOtherTokens = (text: string) => {
-    const others = tokenWaiters.filter((w) => w.text !== text);
-    tokenWaiters = tokenWaiters.filter((w) => w.text === text);
+  const dropOtherWaiters = (text: string) => {
+    const others = derivedWaiters.filter((w) => w.text !== text);
+    derivedWaiters = derivedWaiters.filter((w) => w.text === text);
     for (const w of others) w.reject(new Error(BUSY));
   };
   /** On this thread, from the analysis `checkHere` kept. */
-  const tokensHere = (text: string) => encodeSemanticTokens(semanticTokens(analyze(text)));
+  const derivedHere = (text: string): Derived => {
+    const a = analyze(text);
+    return { text, tokens: encodeSemanticTokens(semanticTokens(a)), folds: encodeFoldingRanges(foldingRanges(a)) };
+  };
 
   /** Delivers the newest text's diagnostics to every request still waiting; anything older is dropped. */
   const settle = (id: number, diagnostics: Diagnostic[]) => {
@@ -153,7 +165,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     const newest = queued ?? inFlight;
     inFlight = queued = null;
     if (newest) settle(newest.id, checkHere(newest.text));
-    settleTokens(newest?.text ?? null, newest && tokenWaiters.length > 0 ? tokensHere(newest.text) : null);
+    settleDerived(newest?.text ?? null, newest && derivedWaiters.length > 0 ? derivedHere(newest.text) : null);
   };
 
   const send = (request: Request, whole = false) => {
@@ -185,13 +197,25 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     }
     const text = inFlight.text;
     inFlight = null;
-    tokens = { text, data: reply.tokens };
-    if (reply.id === latest) settleTokens(text, reply.tokens);
+    derived = { text, tokens: reply.tokens, folds: reply.folds };
+    if (reply.id === latest) settleDerived(text, derived);
     settle(reply.id, reply.diagnostics);
     const next = queued;
     queued = null;
     // Only the newest text is worth checking; older queued texts were replaced already.
     if (next && next.id === latest) send(next);
+  };
+
+  /** The worker's tokens and folds for `text`: kept, awaited, or made here. */
+  const whenDerived = (text: string): Promise<Derived> => {
+    if (derived?.text === text) return Promise.resolve(derived);
+    const pending = queued ?? inFlight;
+    if (!disposed && worker && pending && pending.id === latest && pending.text === text) {
+      return new Promise((resolve, reject) => derivedWaiters.push({ text, resolve, reject }));
+    }
+    // Kept for the next request of the same text (the folding and the highlighting both ask).
+    derived = derivedHere(text);
+    return Promise.resolve(derived);
   };
 
   const workerReady = (): boolean => {
@@ -214,10 +238,10 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       if (sinceWorker !== null && sinceWorker.length > MAX_EDITS) sinceWorker = null;
       const result = new Promise<Diagnostic[]>((resolve) => waiting.set(id, resolve));
       // Tokens asked for an older text will not come: the highlighting asks again for this one.
-      dropOtherTokens(text);
+      dropOtherWaiters(text);
       if (disposed || options?.here === true || text.length < threshold || !workerReady()) {
         settle(id, checkHere(text));
-        if (tokenWaiters.length > 0) settleTokens(text, tokensHere(text));
+        if (derivedWaiters.length > 0) settleDerived(text, derivedHere(text));
       } else if (inFlight) {
         // One text at a time in the worker; a newer text replaces any waiting one.
         queued = { id, text };
@@ -227,18 +251,16 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return result;
     },
     semanticTokens(text: string): Promise<Uint32Array> {
-      if (tokens?.text === text) return Promise.resolve(tokens.data);
-      const pending = queued ?? inFlight;
-      if (!disposed && worker && pending && pending.id === latest && pending.text === text) {
-        return new Promise((resolve, reject) => tokenWaiters.push({ text, resolve, reject }));
-      }
-      return Promise.resolve(tokensHere(text));
+      return whenDerived(text).then((d) => d.tokens);
+    },
+    foldingRanges(text: string): Promise<Uint32Array> {
+      return whenDerived(text).then((d) => d.folds, () => derived?.folds ?? new Uint32Array(0));
     },
     dispose(): void {
       if (disposed) return;
       disposed = true;
       stopWorker();
-      settleTokens(null, null);
+      settleDerived(null, null);
       inFlight = queued = null;
       for (const resolve of waiting.values()) resolve([]);
       waiting.clear();

@@ -15,7 +15,7 @@ export { createReferenceProvider } from "./references.js";
 export { createRenameProvider } from "./rename.js";
 export { formattingEdits, createFormattingProvider } from "./formatting.js";
 export { toDocumentSymbol, createDocumentSymbolProvider } from "./symbols.js";
-export { createFoldingRangeProvider } from "./folding.js";
+export { createFoldingRangeProvider, setFoldingSource, encodeFoldingRanges, decodeFoldingRanges, type FoldingSource } from "./folding.js";
 export { QUICK_FIX_KIND, createCodeActionProvider } from "./code-actions.js";
 export { CHECK_PROTOCOL_VERSION, checkText, answer, createAnswerer, applyEdits, type CheckRequest, type CheckReply, type TextEdit } from "./check-protocol.js";
 export {
