@@ -33,8 +33,16 @@ export function App() {
   const [files, setFiles] = useState<FileInfo[]>([]);
   const [name, setName] = useState<string | null>(null);
   const [opened, setOpened] = useState<{ name: string; text: string; etag: string } | null>(null);
+  // The editor's text is kept out of React state while typing: `live` is the newest text (every
+  // keystroke), `text` the text as of the last pause in typing (`QUIET_MS`; every change while the
+  // structure view shows, which edits by offsets in it). The app re-renders at a keystroke only
+  // when the unsaved marker or the problem count changes (re-rendering the app at every keystroke
+  // was a large part of the typing cost, docs/speed.md).
+  const live = useRef("");
   const [text, setText] = useState("");
-  const [diagnostics, setDiagnostics] = useState<readonly Diagnostic[]>([]);
+  const [, rerender] = useState(0);
+  const [errors, setErrors] = useState(0);
+  const [warnings, setWarnings] = useState(0);
   const [ruleset, setRuleset] = useState<Ruleset | null>(null);
   const [stale, setStale] = useState(false);
   const [application, setApplication] = useState<Application>({ grade: "A", inputs: {}, experts: [] });
@@ -50,12 +58,22 @@ export function App() {
   const [showRevision, setShowRevision] = useState(false);
   const [who, setWho] = useState<{ name: string; role: string } | null>(null);
   const editor = useRef<EditorHandle>(null);
-  const dirty = opened !== null && text !== opened.text;
+  // Unsaved edits, at once: from the newest text (a keystroke that changes it re-renders).
+  const dirty = opened !== null && live.current !== opened.text;
+  const shownDirty = useRef(dirty);
+  shownDirty.current = dirty;
+  const openedRef = useRef(opened);
+  openedRef.current = opened;
+  const viewRef = useRef<"text" | "structure">("text");
+  viewRef.current = view;
   const cw = COLLAB_WORDS[lang];
   // A version saved elsewhere: loaded at once when this tab has no unsaved edits, else merged on save.
-  const collab = useCollab({ opened, text, dirty, onNewer: (n) => {
-    if (!dirty && opened) { setOpened({ ...opened, text: n.source, etag: n.etag }); editor.current?.setText(n.source); }
-    setNewer({ ...n, reloaded: !dirty });
+  // The unsaved copy is of the text as of the last pause, so its flag is too.
+  const collab = useCollab({ opened, text, dirty: opened !== null && text !== opened.text, onNewer: (n) => {
+    const o = openedRef.current;
+    const d = o !== null && live.current !== o.text;
+    if (!d && o) { setOpened({ ...o, text: n.source, etag: n.etag }); editor.current?.setText(n.source); }
+    setNewer({ ...n, reloaded: !d });
   } });
 
   useEffect(() => { localStorage.setItem("jsqc:lang", lang); document.documentElement.lang = lang === "zh" ? "zh-CN" : "en"; }, [lang]);
@@ -99,6 +117,8 @@ export function App() {
       const body = await api.file(name);
       if (cancelled) return;
       setOpened({ name, text: body.source, etag: body.etag });
+      live.current = body.source;
+      clearTimeout(textTimer.current);
       setText(body.source);
       setRuleset(null);
       location.hash = encodeURIComponent(name);
@@ -130,24 +150,37 @@ export function App() {
   // problem count and the dirty flag follow every keystroke. Compiling the 2024 file at every
   // keystroke was, with checking, most of the typing cost (docs/speed.md).
   const compileTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const textTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const typing = useRef({ lastChangeAt: -Infinity, afterPause: true });
   // The file whose editor reports diagnostics: a compile still waiting for another file is dropped.
   const openedName = useRef<string | null>(null);
   openedName.current = opened?.name ?? null;
-  useEffect(() => () => clearTimeout(compileTimer.current), []);
+  useEffect(() => () => { clearTimeout(compileTimer.current); clearTimeout(textTimer.current); }, []);
   const onChange = useCallback((source: string) => {
     const now = performance.now();
     const t = typing.current;
     if (now - t.lastChangeAt >= PREVIEW_QUIET_MS) t.afterPause = true;
     t.lastChangeAt = now;
-    setText(source);
+    live.current = source;
+    const o = openedRef.current;
+    if ((o !== null && source !== o.text) !== shownDirty.current) rerender((n) => n + 1);
+    clearTimeout(textTimer.current);
+    if (viewRef.current === "structure") setText(source);
+    else textTimer.current = setTimeout(() => setText(live.current), PREVIEW_QUIET_MS);
   }, []);
+  /** The newest text into `text` now (before a view that reads it opens). */
+  const syncText = () => {
+    clearTimeout(textTimer.current);
+    setText(editor.current?.getText() ?? live.current);
+  };
   // The text the newest diagnostics are of: saving right after typing (their check still in the
   // worker) checks the text to save itself rather than trust the problem count of an older text.
   const checked = useRef<{ text: string; errors: boolean } | null>(null);
   const onDiagnostics = useCallback((source: string, ds: readonly Diagnostic[]) => {
-    checked.current = { text: source, errors: ds.some((d) => d.severity === "error") };
-    setDiagnostics(ds);
+    const errorCount = ds.filter((d) => d.severity === "error").length;
+    checked.current = { text: source, errors: errorCount > 0 };
+    setErrors(errorCount);
+    setWarnings(ds.length - errorCount);
     clearTimeout(compileTimer.current);
     const t = typing.current;
     if (ds.some((d) => d.severity === "error")) {
@@ -172,8 +205,6 @@ export function App() {
     else compileTimer.current = setTimeout(build, wait);
   }, [name]);
 
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = diagnostics.length - errors;
   const current = files.find((f) => f.name === name);
   const isDraft = current?.kind === "draft" || (name?.includes(".draft.") ?? false);
 
@@ -328,9 +359,9 @@ export function App() {
           <button type="button" data-testid="save" onClick={() => (isDraft && !dirty ? setShowRevision(true) : void save(false))} disabled={!dirty && !isDraft}>{w.save}</button>
           <button type="button" data-testid="save-draft" onClick={() => void save(true)} disabled={!dirty}>{w.saveDraft}</button>
           <button type="button" data-testid="format" onClick={() => editor.current?.format()}>{w.format}</button>
-          <button type="button" data-testid="show-compare" onClick={() => setShowCompare(true)} disabled={files.length < 2}>{w.compare}</button>
+          <button type="button" data-testid="show-compare" onClick={() => { syncText(); setShowCompare(true); }} disabled={files.length < 2}>{w.compare}</button>
           <button type="button" data-testid="show-history" onClick={() => setShowHistory(true)}>{w.history}</button>
-          <button type="button" data-testid="show-revision" title={w.review} aria-pressed={showRevision} onClick={() => setShowRevision(!showRevision)}>{w.reviewShort}</button>
+          <button type="button" data-testid="show-revision" title={w.review} aria-pressed={showRevision} onClick={() => { syncText(); setShowRevision(!showRevision); }}>{w.reviewShort}</button>
           <button type="button" data-testid="new-year" title={w.newYear} onClick={() => setNewYear({ year: String(Number(opened?.name.slice(0, 4) ?? "2024") + 1), document: "" })}>{w.newYearShort}</button>
           <Paperwork year={opened?.name.slice(0, 4) ?? null} application={application} lang={lang} onStatus={setStatus} />
           <span className={`state ${dirty ? "dirty" : ""}`} data-testid="state">{dirty ? `● ${w.unsaved}` : ""}{isDraft ? ` ${w.draft}` : ""}</span>
@@ -351,7 +382,7 @@ export function App() {
           <div className="left">
             <div className="view-switch">
               <button type="button" className={view === "text" ? "active" : ""} data-testid="view-text" onClick={() => setView("text")}>{lang === "zh" ? "文本" : "Text"}</button>
-              <button type="button" className={view === "structure" ? "active" : ""} data-testid="view-structure" onClick={() => setView("structure")}>{lang === "zh" ? "结构视图" : "Structure"}</button>
+              <button type="button" className={view === "structure" ? "active" : ""} data-testid="view-structure" onClick={() => { syncText(); setView("structure"); }}>{lang === "zh" ? "结构视图" : "Structure"}</button>
             </div>
             {/* The text editor stays mounted under the structure view: one model, one undo history. */}
             <div className="editor-pane" hidden={view !== "text"}>

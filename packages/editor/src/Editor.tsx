@@ -2,7 +2,7 @@
 import { useEffect, useImperativeHandle, useRef, forwardRef } from "react";
 import type { Diagnostic } from "@jsqc/dsl";
 import { monaco } from "./monaco/monaco.js";
-import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker, HERE_LIMIT } from "./monaco/index.js";
+import { LANGUAGE_ID, registerLanguage, toMarkers, createChecker, HERE_LIMIT, setSemanticTokensSource, setFoldingSource, type TextEdit } from "./monaco/index.js";
 import "./monaco/monaco-environment.js";
 import { EDITOR_OPTIONS } from "./monaco/options.js";
 
@@ -50,11 +50,19 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     const uri = monaco.Uri.parse(`file:///rules/${name}`);
     monaco.editor.getModel(uri)?.dispose();
     const model = monaco.editor.createModel(initialText, LANGUAGE_ID, uri);
+    // Highlighting takes its tokens from the checker: the worker's, computed with the markers.
+    setSemanticTokensSource(uri.toString(), (text) => checker.semanticTokens(text));
+    // Folding too, so that it does not parse the file here after every pause in typing.
+    setFoldingSource(uri.toString(), (text) => checker.foldingRanges(text));
     const editor = monaco.editor.create(host.current!, {
       model,
       theme: "jsqc-light",
       ...EDITOR_OPTIONS,
       "semanticHighlighting.enabled": true,
+      // Sticky scroll from indentation: the same headers as from the outline on our files (section,
+      // enum … lines; the outline model parsed the file here after every pause and cancelled a
+      // request at every keystroke), and unlike the folding model no comment runs as headers.
+      stickyScroll: { enabled: true, defaultModel: "indentationModel" },
     });
     editorRef.current = editor;
     const timings: NonNullable<Window["__jsqc"]>["timings"] = [];
@@ -68,29 +76,32 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialT
     // providers and the preview's compile reuse); the changes of a burst of typing go to the
     // checking worker, so that parsing at every keystroke never runs on this thread.
     let lastChangeAt = -Infinity;
-    const run = async () => {
+    const run = async (text: string, edits?: readonly TextEdit[]) => {
       const version = model.getVersionId();
       const changedAt = performance.now();
       const quiet = changedAt - lastChangeAt >= QUIET_MS;
       lastChangeAt = changedAt;
       const pressed = keyAt;
       keyAt = null;
-      const text = model.getValue();
       const here = quiet && text.length < HERE_LIMIT;
-      const diagnostics = await checker.check(text, { here });
+      const diagnostics = await checker.check(text, edits ? { here, edits } : { here });
       if (disposed || model.getVersionId() !== version) return;
       monaco.editor.setModelMarkers(model, "jsqc", toMarkers(diagnostics, monaco as never) as monaco.editor.IMarkerData[]);
       timings.push({ keyAt: pressed, changedAt, markersAt: performance.now(), version });
       if (timings.length > 1000) timings.shift();
       callbacks.current.onDiagnostics(text, diagnostics);
     };
-    const sub = model.onDidChangeContent(() => {
-      callbacks.current.onChange(model.getValue());
-      void run();
+    // The worker is sent the change (a keystroke's few characters), not the whole text.
+    const sub = model.onDidChangeContent((e) => {
+      const text = model.getValue();
+      callbacks.current.onChange(text);
+      void run(text, e.changes.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
     });
-    void run();
+    void run(model.getValue());
     return () => {
       disposed = true;
+      setSemanticTokensSource(uri.toString(), null);
+      setFoldingSource(uri.toString(), null);
       sub.dispose();
       keys.dispose();
       editor.dispose();

@@ -3,11 +3,14 @@
  * namespace holding only the enums the providers read. What Monaco does with the results is
  * Monaco's business (and the end-to-end tests'); here we pin down what we hand it.
  */
-import { analyze, applyTextEdits, completions, format, type Diagnostic } from "@jsqc/dsl";
+import { analyze, applyTextEdits, completions, foldingRanges, format, semanticTokens, type Diagnostic } from "@jsqc/dsl";
 import type * as M from "monaco-editor";
 import { describe, expect, test } from "vitest";
 import {
   answer,
+  applyEdits,
+  createAnswerer,
+  BUSY,
   CHECK_PROTOCOL_VERSION,
   createChecker,
   createCodeActionProvider,
@@ -21,6 +24,10 @@ import {
   createRenameProvider,
   createSemanticTokensProvider,
   encodeSemanticTokens,
+  setSemanticTokensSource,
+  setFoldingSource,
+  encodeFoldingRanges,
+  decodeFoldingRanges,
   keywordClasses,
   LANGUAGE_ID,
   monarchLanguage,
@@ -337,12 +344,20 @@ describe("document symbols and folding", () => {
     expect(slice(RULES, section.selectionRange)).toBe("三");
   });
 
-  test("blocks fold with their closing brace visible", () => {
+  test("blocks fold with their closing brace visible", async () => {
     const text = `# 第一行注释\n# 第二行注释\n${RULES.slice(RULES.indexOf("ruleset"))}`;
-    const ranges = createFoldingRangeProvider(fakeMonaco).provideFoldingRanges(fakeModel(text));
+    const ranges = await createFoldingRangeProvider(fakeMonaco).provideFoldingRanges(fakeModel(text));
     expect(ranges[0]).toEqual({ start: 1, end: 2, kind: FoldingRangeKind.Comment });
     const ruleset = ranges.find((r) => r.start === 2 + 1)!;
     expect(ruleset).toEqual({ start: 3, end: 6 });
+    // From a source (the editor's checker, the worker's ranges), the same ranges.
+    setFoldingSource(URI.toString(), (t) => Promise.resolve(encodeFoldingRanges(foldingRanges(t))));
+    try {
+      expect(await createFoldingRangeProvider(fakeMonaco).provideFoldingRanges(fakeModel(text))).toEqual(ranges);
+    } finally {
+      setFoldingSource(URI.toString(), null);
+    }
+    expect(decodeFoldingRanges(encodeFoldingRanges(foldingRanges(text)))).toEqual(foldingRanges(text));
   });
 });
 
@@ -491,10 +506,10 @@ describe("semantic tokens", () => {
     expect(SEMANTIC_TOKENS_LEGEND.tokenModifiers).toEqual([]);
   });
 
-  test("a two-line sample encodes as Monaco's relative integers, in UTF-16 units", () => {
+  test("a two-line sample encodes as Monaco's relative integers, in UTF-16 units", async () => {
     // 𠮷 is one character but two UTF-16 code units.
     const sample = 'input 数量: count "𠮷数量" optional\n# 注释';
-    const { data } = createSemanticTokensProvider().provideDocumentSemanticTokens(fakeModel(sample));
+    const { data } = (await createSemanticTokensProvider().provideDocumentSemanticTokens(fakeModel(sample)))!;
     const [keyword, type, string, comment, input] = ["keyword", "type", "string", "comment", "input"].map((k) => SEMANTIC_TOKENS_LEGEND.tokenTypes.indexOf(k));
     expect([keyword, type, string, comment, input]).toEqual([0, 2, 5, 8, 10]);
     expect(Array.from(data)).toEqual([
@@ -506,6 +521,21 @@ describe("semantic tokens", () => {
       1, 0, 4, 8, 0, //  # 注释       next line, char 0
     ]);
     expect(data).toBeInstanceOf(Uint32Array);
+  });
+
+  test("a model with a source takes its tokens from it (the editor's checker), its refusal passed on", async () => {
+    const provider = createSemanticTokensProvider();
+    const asked: string[] = [];
+    const given = new Uint32Array([0, 0, 5, 0, 0]);
+    setSemanticTokensSource(URI.toString(), (text) => { asked.push(text); return text === "input" ? Promise.resolve(given) : Promise.reject(new Error(BUSY)); });
+    try {
+      expect((await provider.provideDocumentSemanticTokens(fakeModel("input")))!.data).toBe(given);
+      await expect(provider.provideDocumentSemanticTokens(fakeModel("inpu"))).rejects.toThrow("busy");
+      expect(asked).toEqual(["input", "inpu"]);
+    } finally {
+      setSemanticTokensSource(URI.toString(), null);
+    }
+    expect(Array.from((await provider.provideDocumentSemanticTokens(fakeModel("input")))!.data)).toEqual([0, 0, 5, 0, 0]);
   });
 
   test("tokens out of order are skipped rather than encoded as negative deltas", () => {
@@ -630,6 +660,9 @@ describe("checking", () => {
     expect(reply.id).toBe(3);
     expect(reply.version).toBe(CHECK_PROTOCOL_VERSION);
     expect(reply.diagnostics).toEqual(analyze(broken).diagnostics);
+    // With the text's semantic tokens, as the provider would encode them here.
+    expect(Array.from(reply.tokens)).toEqual(Array.from(encodeSemanticTokens(semanticTokens(broken))));
+    expect(decodeFoldingRanges(reply.folds)).toEqual(foldingRanges(broken));
     // The reply crosses to the main thread by structured clone.
     expect(structuredClone(reply)).toEqual(reply);
   });
@@ -652,7 +685,9 @@ describe("checking", () => {
       fail = onError;
       return { post: (r) => posted.push(r), terminate: () => {} };
     };
-    return { factory, posted, answer: (i: number) => reply(answer(posted[i]!)), fail: (m: string) => fail(m) };
+    // The worker's side as check.worker.ts runs it: it keeps the text edits apply to.
+    const answerer = createAnswerer();
+    return { factory, posted, answer: (i: number) => reply(answerer(posted[i]!)), fail: (m: string) => fail(m) };
   }
 
   test("`here` checks a large text on this thread; a worker reply for an older text is then dropped", async () => {
@@ -703,6 +738,79 @@ describe("checking", () => {
     expect((await pending).map((d) => d.code)).toEqual(["N001"]);
     expect((await checker.check(RULES))).toEqual([]);
     expect(w.posted).toHaveLength(1);
+  });
+
+  test("semantic tokens: the worker's for the text it checks (once they arrive), refused (busy) for a text replaced meanwhile, else made here", async () => {
+    const w = manualWorker();
+    const checker = createChecker({ workerThreshold: 100, createWorker: w.factory });
+    const here = Array.from(encodeSemanticTokens(semanticTokens(RULES)));
+    void checker.check(broken);
+    const early = checker.semanticTokens(broken);
+    let got: Uint32Array | null | undefined;
+    void early.then((d) => { got = d; });
+    await Promise.resolve();
+    expect(got).toBeUndefined(); // waits for the worker
+    w.answer(0);
+    expect(Array.from((await early)!)).toEqual(Array.from(encodeSemanticTokens(semanticTokens(broken))));
+    // Asked again: the same tokens, with no new request.
+    expect(await checker.semanticTokens(broken)).toBe(await early);
+    expect(w.posted).toHaveLength(1);
+    // A request replaced by a newer text before its reply: refused as busy (Monaco asks again).
+    void checker.check(RULES.replace("total 10", "total 11"));
+    const replaced = checker.semanticTokens(RULES.replace("total 10", "total 11"));
+    void checker.check(RULES);
+    await expect(replaced).rejects.toThrow(BUSY);
+    // Folding ranges come the same way, but a replaced text gets the newest ranges, never a refusal.
+    void checker.check(RULES.replace("total 10", "total 12"));
+    const folds = checker.foldingRanges(RULES.replace("total 10", "total 12"));
+    void checker.check(RULES);
+    expect(decodeFoldingRanges(await folds)).toEqual(foldingRanges(broken));
+    // A text the worker never saw: made on this thread.
+    expect(Array.from((await checker.semanticTokens("input 数量: count"))!)).toEqual(Array.from(encodeSemanticTokens(semanticTokens("input 数量: count"))));
+    w.answer(1);
+    w.answer(2);
+    expect(Array.from((await checker.semanticTokens(RULES))!)).toEqual(here);
+    checker.dispose();
+  });
+
+  test("while typing the worker is sent the edits since its text, not the whole text", async () => {
+    const w = manualWorker();
+    const checker = createChecker({ workerThreshold: 100, createWorker: w.factory });
+    const at = RULES.indexOf("when 类型 ==") + "when 类".length;
+    const first = checker.check(RULES);
+    // Two keystrokes while the first text is checked: their edits go together, once it is answered.
+    const typo1 = RULES.slice(0, at) + "形" + RULES.slice(at);
+    void checker.check(typo1, { edits: [{ offset: at, length: 0, text: "形" }] });
+    const typo2 = RULES.slice(0, at) + "形" + RULES.slice(at + 1);
+    const second = checker.check(typo2, { edits: [{ offset: at + 1, length: 1, text: "" }] });
+    expect(typo2).toBe(broken);
+    w.answer(0);
+    expect(w.posted[1]).toEqual({ id: 3, edits: [{ offset: at, length: 0, text: "形" }, { offset: at + 1, length: 1, text: "" }], length: broken.length });
+    w.answer(1);
+    expect((await second).map((d) => d.code)).toEqual(["N001"]);
+    expect(await first).toBe(await second); // the older request gets the newest result
+    expect(applyEdits(RULES, [{ offset: at, length: 1, text: "形" }])).toBe(broken);
+
+    checker.dispose();
+  });
+
+  test("a reply asking for the whole text gets it", async () => {
+    const posted: CheckRequest[] = [];
+    let reply: (r: CheckReply) => void = () => {};
+    const checker = createChecker({ workerThreshold: 100, createWorker: (onReply) => { reply = onReply; return { post: (r) => posted.push(r), terminate: () => {} }; } });
+    const pending = checker.check(broken, { edits: [] });
+    // No text yet to apply edits to: sent whole (the checker knows of no earlier text).
+    expect("text" in posted[0]!).toBe(true);
+    reply(createAnswerer()(posted[0]!));
+    await pending;
+    const at = RULES.indexOf("when 类型 ==") + "when 类".length;
+    const fixed = checker.check(RULES, { edits: [{ offset: at, length: 1, text: "型" }] });
+    expect(posted[1]).toEqual({ id: 2, edits: [{ offset: at, length: 1, text: "型" }], length: RULES.length });
+    // A worker without that text refuses; the client sends the text whole, and its answer settles the check.
+    reply(createAnswerer()(posted[1]!));
+    expect(posted[2]).toEqual({ id: 2, text: RULES });
+    reply(createAnswerer()(posted[2]!));
+    expect(await fixed).toEqual([]);
   });
 
   test("dispose settles what is pending", async () => {

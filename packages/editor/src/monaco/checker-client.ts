@@ -6,8 +6,16 @@
  * delivered: a reply for an older text is dropped, and the older requests resolve with the
  * newest diagnostics.
  */
-import { analyze, type Diagnostic } from "@jsqc/dsl";
-import { CHECK_PROTOCOL_VERSION, type CheckReply, type CheckRequest } from "./check-protocol.js";
+import { analyze, foldingRanges, semanticTokens, type Diagnostic } from "@jsqc/dsl";
+import { CHECK_PROTOCOL_VERSION, type CheckReply, type CheckRequest, type TextEdit } from "./check-protocol.js";
+import { encodeSemanticTokens } from "./semantic-tokens.js";
+import { encodeFoldingRanges } from "./folding.js";
+
+/** The message semantic tokens are refused with when a newer text came first (Monaco treats "busy" as "ask again later"). */
+export const BUSY = "busy: a newer text is being checked";
+
+/** More edits than this since the worker's text: send the whole text instead. */
+const MAX_EDITS = 500;
 
 /** Texts this long or longer are checked in the worker. */
 export const WORKER_THRESHOLD = 2_000;
@@ -32,6 +40,18 @@ export interface CheckerOptions {
   readonly createWorker?: CheckWorkerFactory;
 }
 
+/** How one text is checked. */
+export interface CheckOptions {
+  /** Check on this thread whatever the text's size. */
+  readonly here?: boolean;
+  /**
+   * The edits that made this text from the text of the previous `check` (Monaco's content
+   * changes, in order): the worker is then sent edits, not the whole text. Without them the
+   * next text sent to the worker goes whole.
+   */
+  readonly edits?: readonly TextEdit[];
+}
+
 /** Checks texts as they change; see `createChecker`. */
 export interface Checker {
   /**
@@ -39,7 +59,21 @@ export interface Checker {
    * newest text. Never rejects. `here`: check on this thread whatever the text's size (the
    * editor does so for a keystroke after a pause, when the markers and preview are wanted at once).
    */
-  check(text: string, options?: { readonly here?: boolean }): Promise<Diagnostic[]>;
+  check(text: string, options?: CheckOptions): Promise<Diagnostic[]>;
+  /**
+   * The semantic tokens of `text` (Monaco's encoding) for the highlighting: the worker's, sent
+   * with its diagnostics, when `text` is the newest text it has or is checking (then once they
+   * arrive); otherwise computed on this thread (a text checked here: its analysis is kept).
+   * Rejects with `BUSY` when a newer text is checked before they arrive: Monaco then keeps the
+   * tokens it has (moved along with the edits) and asks again; an empty answer would clear them.
+   */
+  semanticTokens(text: string): Promise<Uint32Array>;
+  /**
+   * The folding ranges of `text` (`encodeFoldingRanges`), as `semanticTokens` gets tokens, but
+   * never refused: when a newer text came first, the newest ranges the worker gave (Monaco has
+   * cancelled that request by then and asks again).
+   */
+  foldingRanges(text: string): Promise<Uint32Array>;
   /** Stops the worker; pending checks resolve with no diagnostics, later ones run on the main thread. */
   dispose(): void;
 }
@@ -75,9 +109,39 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   const waiting = new Map<number, (diagnostics: Diagnostic[]) => void>();
   /** undefined until first needed; null once unavailable for good. */
   let worker: CheckWorker | null | undefined;
-  let inFlight: CheckRequest | null = null;
-  let queued: CheckRequest | null = null;
+  /** A request as this side keeps it: always the whole text. */
+  type Request = { readonly id: number; readonly text: string };
+  let inFlight: Request | null = null;
+  let queued: Request | null = null;
+  /** The edits from the worker's text (the last one sent) to the newest checked text; null: send it whole. */
+  let sinceWorker: TextEdit[] | null = null;
   let disposed = false;
+  /** What the worker sends besides the diagnostics, for one text. */
+  type Derived = { readonly text: string; readonly tokens: Uint32Array; readonly folds: Uint32Array };
+  /** The worker's newest tokens and folding ranges, and the text they are of. */
+  let derived: Derived | null = null;
+  /** Waiting for those of the text in the worker (the newest request's). */
+  let derivedWaiters: { text: string; resolve: (d: Derived) => void; reject: (e: Error) => void }[] = [];
+  /** Resolves the waiters for `text` with `d`; every other one is rejected (`BUSY`: a newer text came). */
+  const settleDerived = (text: string | null, d: Derived | null) => {
+    const waiters = derivedWaiters;
+    derivedWaiters = [];
+    for (const w of waiters) {
+      if (w.text === text && d) w.resolve(d);
+      else w.reject(new Error(BUSY));
+    }
+  };
+  /** A new text to check: waiters for any other text are rejected; those for this one wait on. */
+  const dropOtherWaiters = (text: string) => {
+    const others = derivedWaiters.filter((w) => w.text !== text);
+    derivedWaiters = derivedWaiters.filter((w) => w.text === text);
+    for (const w of others) w.reject(new Error(BUSY));
+  };
+  /** On this thread, from the analysis `checkHere` kept. */
+  const derivedHere = (text: string): Derived => {
+    const a = analyze(text);
+    return { text, tokens: encodeSemanticTokens(semanticTokens(a)), folds: encodeFoldingRanges(foldingRanges(a)) };
+  };
 
   /** Delivers the newest text's diagnostics to every request still waiting; anything older is dropped. */
   const settle = (id: number, diagnostics: Diagnostic[]) => {
@@ -101,12 +165,18 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     const newest = queued ?? inFlight;
     inFlight = queued = null;
     if (newest) settle(newest.id, checkHere(newest.text));
+    settleDerived(newest?.text ?? null, newest && derivedWaiters.length > 0 ? derivedHere(newest.text) : null);
   };
 
-  const send = (request: CheckRequest) => {
+  const send = (request: Request, whole = false) => {
     inFlight = request;
+    // The worker's text is this one once the message is read; later edits count from it.
+    const message: CheckRequest = sinceWorker === null || whole
+      ? { id: request.id, text: request.text }
+      : { id: request.id, edits: sinceWorker, length: request.text.length };
+    sinceWorker = [];
     try {
-      worker!.post(request);
+      worker!.post(message);
     } catch {
       fallBack();
     }
@@ -114,16 +184,38 @@ export function createChecker(options: CheckerOptions = {}): Checker {
 
   const onReply = (reply: CheckReply) => {
     if (!inFlight || reply.id !== inFlight.id) return;
+    if (reply.resync === true && reply.version === CHECK_PROTOCOL_VERSION) {
+      // The edits did not fit the worker's text: the newest text goes whole.
+      const newest = queued ?? inFlight;
+      queued = null;
+      send(newest, true);
+      return;
+    }
     if (reply.version !== CHECK_PROTOCOL_VERSION || reply.error !== undefined) {
       fallBack();
       return;
     }
+    const text = inFlight.text;
     inFlight = null;
+    derived = { text, tokens: reply.tokens, folds: reply.folds };
+    if (reply.id === latest) settleDerived(text, derived);
     settle(reply.id, reply.diagnostics);
     const next = queued;
     queued = null;
     // Only the newest text is worth checking; older queued texts were replaced already.
     if (next && next.id === latest) send(next);
+  };
+
+  /** The worker's tokens and folds for `text`: kept, awaited, or made here. */
+  const whenDerived = (text: string): Promise<Derived> => {
+    if (derived?.text === text) return Promise.resolve(derived);
+    const pending = queued ?? inFlight;
+    if (!disposed && worker && pending && pending.id === latest && pending.text === text) {
+      return new Promise((resolve, reject) => derivedWaiters.push({ text, resolve, reject }));
+    }
+    // Kept for the next request of the same text (the folding and the highlighting both ask).
+    derived = derivedHere(text);
+    return Promise.resolve(derived);
   };
 
   const workerReady = (): boolean => {
@@ -138,11 +230,18 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   };
 
   return {
-    check(text: string, options?: { readonly here?: boolean }): Promise<Diagnostic[]> {
+    check(text: string, options?: CheckOptions): Promise<Diagnostic[]> {
       const id = ++latest;
+      if (options?.edits === undefined) sinceWorker = null;
+      else sinceWorker?.push(...options.edits);
+      // Checked here for long (a small file): the whole text is then shorter to send than the edits.
+      if (sinceWorker !== null && sinceWorker.length > MAX_EDITS) sinceWorker = null;
       const result = new Promise<Diagnostic[]>((resolve) => waiting.set(id, resolve));
+      // Tokens asked for an older text will not come: the highlighting asks again for this one.
+      dropOtherWaiters(text);
       if (disposed || options?.here === true || text.length < threshold || !workerReady()) {
         settle(id, checkHere(text));
+        if (derivedWaiters.length > 0) settleDerived(text, derivedHere(text));
       } else if (inFlight) {
         // One text at a time in the worker; a newer text replaces any waiting one.
         queued = { id, text };
@@ -151,10 +250,17 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       }
       return result;
     },
+    semanticTokens(text: string): Promise<Uint32Array> {
+      return whenDerived(text).then((d) => d.tokens);
+    },
+    foldingRanges(text: string): Promise<Uint32Array> {
+      return whenDerived(text).then((d) => d.folds, () => derived?.folds ?? new Uint32Array(0));
+    },
     dispose(): void {
       if (disposed) return;
       disposed = true;
       stopWorker();
+      settleDerived(null, null);
       inFlight = queued = null;
       for (const resolve of waiting.values()) resolve([]);
       waiting.clear();

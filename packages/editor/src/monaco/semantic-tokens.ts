@@ -41,12 +41,34 @@ export function encodeSemanticTokens(tokens: readonly SemanticToken[]): Uint32Ar
   return n === data.length ? data : data.slice(0, n);
 }
 
-/** The provider; it takes no Monaco values. */
+/** Where a model's tokens come from instead of a parse on this thread: the editor's checker. */
+export type SemanticTokensSource = (text: string) => Promise<Uint32Array>;
+
+/** Sources by model URI (`setSemanticTokensSource`); a model without one is analysed here. */
+const sources = new Map<string, SemanticTokensSource>();
+
+/**
+ * Gives the model `uri` its tokens from `source` (null: back to this thread's analysis). The
+ * editor passes its checker's `semanticTokens`, so that while typing the checking worker computes
+ * them with the diagnostics and highlighting never parses the file on the main thread.
+ */
+export function setSemanticTokensSource(uri: string, source: SemanticTokensSource | null): void {
+  if (source) sources.set(uri, source);
+  else sources.delete(uri);
+}
+
+/**
+ * The provider; it takes no Monaco values. A source's refusal (the text changed meanwhile) is
+ * passed on: Monaco keeps its tokens and asks again.
+ */
 export function createSemanticTokensProvider() {
   return {
     getLegend: () => SEMANTIC_TOKENS_LEGEND,
-    provideDocumentSemanticTokens(model: ModelLike): M.languages.SemanticTokens {
-      return { data: encodeSemanticTokens(semanticTokens(analyze(model.getValue()))) };
+    provideDocumentSemanticTokens(model: ModelLike): M.languages.SemanticTokens | Promise<M.languages.SemanticTokens> {
+      const text = model.getValue();
+      const source = model.uri ? sources.get(model.uri.toString()) : undefined;
+      if (source) return source(text).then((data) => ({ data }));
+      return { data: encodeSemanticTokens(semanticTokens(analyze(text))) };
     },
     releaseDocumentSemanticTokens(): void {
       // Nothing is kept between results.
