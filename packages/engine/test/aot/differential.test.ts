@@ -15,6 +15,7 @@ import { decimal as D } from "@jsqc/dsl";
 import { compile, evaluate, type Ruleset } from "../../src/index.js";
 import { buildModule } from "../../src/aot/build.js";
 import { arbApplication, arbInvalidApplication } from "../../src/testing/arbitraries.js";
+import { FUZZ_LONG, runs } from "@jsqc/dsl/testing";
 
 const root = new URL("../../../../", import.meta.url);
 const text = readFileSync(new URL("rules/2024.rules", root), "utf8");
@@ -80,7 +81,7 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
     }
   });
 
-  test("~1,500 generated applications, valid (expert-heavy and neutral) and invalid", () => {
+  test("~1,500 generated applications (200,000 with FUZZ=long), valid (expert-heavy and neutral) and invalid", () => {
     let valid = 0;
     let invalid = 0;
     fc.assert(
@@ -99,12 +100,12 @@ describe("a compiled 2024 module answers as the engine does without the trace", 
           invalid++;
         }
       }),
-      { numRuns: 1_500, seed: 1414 },
+      { numRuns: runs(1_500, 200_000), seed: FUZZ_LONG ? undefined : 1414 },
     );
     console.log(`[aot differential] ${valid} valid and ${invalid} invalid applications compared`);
-    expect(valid).toBeGreaterThan(900);
-    expect(invalid).toBeGreaterThan(100);
-  }, 300_000);
+    expect(valid).toBeGreaterThan(FUZZ_LONG ? 120_000 : 900);
+    expect(invalid).toBeGreaterThan(FUZZ_LONG ? 20_000 : 100);
+  }, FUZZ_LONG ? 60 * 60_000 : 300_000);
 
   test("hand-made invalid applications: each refused with the first bad path and its label", () => {
     const example: Record<string, unknown> = JSON.parse(readFileSync(new URL("examples/01-kunshan-ruitai-jingmi-muju.json", root), "utf8"));
