@@ -290,22 +290,13 @@ class FastWriter {
   private judged(k: number, itemId: string, x: string): string[] {
     const { rs, lit, int } = this;
     const j = rs.judged[k]!;
+    // The combination is the runtime's $combine with this rule's constants (one call a line keeps
+    // the module small: its size is most of its import → first result time).
+    const round = j.round !== null && j.round > 0 ? int(j.round) : "0";
+    const flagged = j.spread !== null ? `$scored === 0 || $spreadOf > ${int(j.spread)}` : "$scored === 0";
     return [
-      `  let ${x};`,
-      "  {",
-      "    let lo = Infinity, hi = -Infinity, sum = 0, n = 0;",
-      `    for (let e = ${int(k)}; e < end; e += ${int(rs.judged.length)}) { const d = S[e]; if (d !== d) continue; sum += d; n++; if (d < lo) lo = d; if (d > hi) hi = d; }`,
-      "    const scored = n;",
-      ...(j.trimmed ? ["    if (n >= 3) { sum -= lo + hi; n -= 2; }"] : []),
-      "    let pts = n === 0 ? 0 : n === 1 ? sum : ($div(sum, n * $SCALE) ?? 0);",
-      // Round to the step unless already on it (a division and a floor; a float % calls into C).
-      ...(j.round !== null && j.round > 0 ? [`    if (Math.floor(pts / ${int(j.round)}) * ${int(j.round)} !== pts) pts = $roundTo(pts, ${int(j.round)});`] : []),
-      `    ${x} = pts > ${int(j.max)} ? ${int(j.max)} : pts;`,
-      `    if (scored === 0) flags.push({ item: ${lit(itemId)}, kind: "unscored", message: ${lit(`${itemId} 无专家评分，按 0 分计`)} });`,
-      ...(j.spread !== null
-        ? [`    else if (hi - lo > ${int(j.spread)}) flags.push({ item: ${lit(itemId)}, kind: "spread", message: ${lit(`${itemId} 专家评分相差 `)} + $format(hi - lo) + ${lit(` 分，超过 `)} + $format(${int(j.spread)}) + ${lit(" 分，请复核")} });`]
-        : []),
-      "  }",
+      `  let ${x} = $combine(S, end, ${int(k)}, ${int(rs.judged.length)}, ${j.trimmed}, ${round}, ${int(j.max)});`,
+      `  if (${flagged}) flags.push($flagOf(${lit(itemId)}, ${int(j.spread ?? 0)}));`,
     ];
   }
 

@@ -445,6 +445,40 @@ function $newAmount(d: Dec): Amount {
   return a;
 }
 
+/** How many experts scored the item $combine last combined, and the spread of their scores. */
+let $scored = 0;
+let $spreadOf = 0;
+/**
+ * Judged item k's points from the score matrix S (row width `width`, `end` = experts × width,
+ * NaN where an expert gave none): the mean, or with `trimmed` and 3 or more scores the mean
+ * without one lowest and one highest; rounded to `round` (0: not), capped at `max`. Leaves the
+ * count and spread in $scored and $spreadOf for the flags.
+ */
+export function $combine(S: Float64Array, end: number, k: number, width: number, trimmed: boolean, round: Dec, max: Dec): Dec {
+  let lo = Infinity, hi = -Infinity, sum = 0, n = 0;
+  for (let e = k; e < end; e += width) {
+    const d = S[e]!;
+    if (d !== d) continue;
+    sum += d;
+    n++;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  $scored = n;
+  $spreadOf = n > 0 ? hi - lo : 0;
+  if (trimmed && n >= 3) { sum -= lo + hi; n -= 2; }
+  let pts = n === 0 ? 0 : n === 1 ? sum : ($div(sum, n * $SCALE) ?? 0);
+  // Round to the step unless already on it (a division and a floor: a float % calls into C).
+  if (round > 0 && Math.floor(pts / round) * round !== pts) pts = $roundTo(pts, round);
+  return pts > max ? max : pts;
+}
+/** The flag of the item $combine last combined: unscored, or scores further apart than `limit`. */
+export function $flagOf(id: string, limit: Dec): { item: string; kind: string; message: string } {
+  return $scored === 0
+    ? { item: id, kind: "unscored", message: `${id} 无专家评分，按 0 分计` }
+    : { item: id, kind: "spread", message: `${id} 专家评分相差 ${$format($spreadOf)} 分，超过 ${$format(limit)} 分，请复核` };
+}
+
 /**
  * An item's entry in a result, `{ id, points, maximum }`: a shared frozen value, as amounts are —
  * from the item's cache (by hundredths of points, 0 to its maximum) or, outside it, made anew.
