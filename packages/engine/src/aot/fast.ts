@@ -8,9 +8,9 @@
  *   key it does not know, an expert rule counting scores) gives null, and the runtime's general
  *   `prepare` decides, so the fast path may refuse more than the engine but never accepts what
  *   the engine refuses;
- * - `$run(p, app)`: each judged item's combination written out with its own rule's constants,
- *   the other items' generated scorers, and the result assembled as object literals in the
- *   engine's key order.
+ * - `$run(p, app)`: each judged item combined by a call of the runtime's `$combine` with its own
+ *   rule's constants, the other items' generated scorers, and the result assembled as object
+ *   literals in the engine's key order, with shared frozen entries for items and vetoes.
  *
  * Safety rules are build.ts's: strings as JSON literals (`lit`), numbers as safe integers
  * (`int`), identifiers generated here (`$`, a prefix and a counter: $lo $hi $d $E $x $cv $L $W $M
