@@ -10,9 +10,6 @@
 
 /* eslint-disable */
 export type Dec = number;
-export type Fn = (I: unknown[], R: unknown[][]) => unknown;
-export type ScoreFn = (I: unknown[], R: unknown[][]) => Dec;
-export type TestFn = (I: unknown[], R: unknown[][]) => boolean;
 
 export const $SCALE = 1_000_000;
 const $MAX_ABS = Math.floor(Number.MAX_SAFE_INTEGER / $SCALE) * $SCALE;
@@ -214,24 +211,18 @@ export interface ValueSpec {
   fields?: { name: string; label: string; optional: boolean; spec: ValueSpec }[];
 }
 export interface InputSpec { name: string; label: string; omittable: boolean; list: boolean; spec: ValueSpec }
-export interface ExpertSpec { trimmed: boolean; round: Dec | null; spread: Dec | null; atLeast: number | null; name: string; nameEn: string }
-export interface ItemSpec { id: string; max: Dec; cap: Dec | null; judged: number; score: ScoreFn | null }
-export interface SectionSpec { id: string; title: string; weight: Dec; cap: Dec | null; items: ItemSpec[] }
-export interface CondSpec { id: string; label: string; test: TestFn }
-export interface GradeSpec { name: string; pass: Dec | null; window: [number, number] | null; requirements: CondSpec[] }
+/** What the general check and the error report need of a judged item's expert rule. */
+export interface ExpertSpec { atLeast: number | null; name: string; nameEn: string }
 export interface JudgedSpec { id: string; label: string; max: Dec; rule: ExpertSpec }
+/**
+ * The rule file as the runtime's general input check and first-error report read it; scoring
+ * and the result are generated per rule file (fast.ts), so nothing else is written here.
+ */
 export interface RulesetSpec {
-  title: string;
-  year: number | null;
-  document: string | null;
-  total: Dec;
-  applicationDateIndex: number | null;
   inputs: InputSpec[];
-  sections: SectionSpec[];
   judged: JudgedSpec[];
-  vetoes: CondSpec[];
-  eligibility: CondSpec[];
-  grades: GradeSpec[];
+  /** The grades' names, in the file's order. */
+  grades: string[];
 }
 
 // --- input validation: the engine's fast path, and the first problem when it fails ---------------------
@@ -504,7 +495,7 @@ export function $evaluator(rs: RulesetSpec, fastPrepare: FastPrepare, run: Run):
   const convs = rs.inputs.map((i) => $converter(i.spec));
   const judgedIndex = new Map(rs.judged.map((j, k) => [j.id, k] as [string, number]));
   const counted = rs.judged.map((j, k) => [j, k] as [JudgedSpec, number]).filter(([j]) => j.rule.atLeast !== null);
-  const gradeNames = rs.grades.map((g) => g.name);
+  const gradeNames = rs.grades;
   const inputNames = new Set(rs.inputs.map((i) => i.name));
   const width = rs.judged.length;
   /** Whether a call is under way: a getter of an application that calls evaluate again gets fresh scratch space. */
